@@ -1,0 +1,2 @@
+"""Commands registered on the shared app."""
+from laborlens.cli.app import app, console  # noqa: F401

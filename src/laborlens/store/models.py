@@ -1,0 +1,95 @@
+"""Tables. Editions, decisions and events are appended; current state is derived from them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class ListEdition(Base):
+    """One edition of one reference or watch list. Imports add editions; rollback marks one retired."""
+
+    __tablename__ = "list_editions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    list_name: Mapped[str] = mapped_column(String(100), index=True)
+    seq: Mapped[int] = mapped_column(Integer)  # 1, 2, 3 ... within a list
+    label: Mapped[str] = mapped_column(String(200))  # e.g. "bundled 2025-01 (partial)"
+    source: Mapped[str] = mapped_column(Text, default="")
+    coverage: Mapped[str] = mapped_column(Text, default="")
+    fmt: Mapped[str] = mapped_column(String(20), default="csv")
+    sha256: Mapped[str] = mapped_column(String(64), default="")
+    imported_at: Mapped[datetime] = mapped_column(DateTime)
+    retired_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    entries: Mapped[list[ListEntry]] = relationship(back_populates="edition", cascade="all, delete-orphan")
+    __table_args__ = (UniqueConstraint("list_name", "seq"),)
+
+
+class ListEntry(Base):
+    __tablename__ = "list_entries"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("list_editions.id", ondelete="CASCADE"), index=True)
+    entity_id: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(Text)
+    aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
+    country: Mapped[str] = mapped_column(String(100), default="")
+    kind: Mapped[str] = mapped_column(String(20), default="entity")  # entity | scope
+    extra: Mapped[dict] = mapped_column(JSON, default=dict)
+    edition: Mapped[ListEdition] = relationship(back_populates="entries")
+    __table_args__ = (UniqueConstraint("edition_id", "entity_id"),)
+
+
+class Party(Base):
+    __tablename__ = "parties"
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    country: Mapped[str] = mapped_column(String(100), default="")
+    address: Mapped[str] = mapped_column(Text, default="")
+    name_local: Mapped[str] = mapped_column(Text, default="")
+    registration_id: Mapped[str] = mapped_column(String(200), default="")
+
+
+class Link(Base):
+    """The supplier sells ``material`` to the buyer. ``key`` is a digest of the row: re-loads are no-ops."""
+
+    __tablename__ = "links"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    supplier_id: Mapped[str] = mapped_column(String(200), index=True)
+    buyer_id: Mapped[str] = mapped_column(String(200), index=True)
+    material: Mapped[str] = mapped_column(String(200))
+    hts: Mapped[str] = mapped_column(String(20), default="")
+    quantity: Mapped[float | None] = mapped_column(Float, nullable=True)
+    unit: Mapped[str] = mapped_column(String(20), default="")
+    date: Mapped[str] = mapped_column(String(10), default="")
+    document: Mapped[str] = mapped_column(Text, default="")
+
+
+class Shipment(Base):
+    __tablename__ = "shipments"
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    importer_id: Mapped[str] = mapped_column(String(200))
+    exporter_id: Mapped[str] = mapped_column(String(200), index=True)
+    material: Mapped[str] = mapped_column(String(200))
+    hts: Mapped[str] = mapped_column(String(20), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    quantity: Mapped[float | None] = mapped_column(Float, nullable=True)
+    unit: Mapped[str] = mapped_column(String(20), default="")
+    entry_date: Mapped[str] = mapped_column(String(10), default="")
+
+
+class LoadRecord(Base):
+    """One successful ``laborlens load``: what came in and what changed."""
+
+    __tablename__ = "loads"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    loaded_at: Mapped[datetime] = mapped_column(DateTime)
+    source: Mapped[str] = mapped_column(Text)
+    added: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+Index("ix_list_entries_entity", ListEntry.entity_id)
