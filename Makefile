@@ -20,7 +20,7 @@ demo: $(STAMP)
 	LABORLENS_HOME=$${LABORLENS_HOME:-$(CURDIR)/demo-out/home} $(BIN)/laborlens demo --out demo-out
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q; rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$rc
 
 bench: $(STAMP)
 	$(BIN)/laborlens bench match
