@@ -1,0 +1,178 @@
+"""Candidate retrieval: an inverted index over the lists' tokens, with a deletion index for misspellings, a
+prefix lookup for truncated names and Han bigrams for Chinese aliases. Cost per query depends on the
+query's tokens and their postings, not on the number of listed entities; very common tokens (place and
+industry words) are only used when a name has nothing rarer.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from laborlens.model import WatchEntry
+from laborlens.names.normalize import NameForm, Token, analyze, kind_of
+
+RETRIEVE_KINDS = ("distinct", "number", "generic", "place", "org")
+
+
+def _deletes(word: str, depth: int) -> set[str]:
+    out = {word}
+    frontier = {word}
+    for _ in range(depth):
+        nxt = set()
+        for w in frontier:
+            for i in range(len(w)):
+                nxt.add(w[:i] + w[i + 1 :])
+        out |= nxt
+        frontier = nxt
+    return out
+
+
+def _depth(word: str) -> int:
+    return 0 if len(word) < 4 else 1 if len(word) < 8 else 2
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedName:
+    entry: int  # position in WatchlistIndex.entries
+    name: str
+    alias: bool
+    form: NameForm
+
+
+class WatchlistIndex:
+    def __init__(self, entries: Sequence[WatchEntry], extra_names: dict[str, Sequence[str]] | None = None,
+                 max_posting_share: float = 0.05) -> None:
+        self.entries = list(entries)
+        self.names: list[IndexedName] = []
+        extra_names = extra_names or {}
+        for ei, e in enumerate(self.entries):
+            if e.kind != "entity":
+                continue
+            for ni, n in enumerate((*e.all_names, *extra_names.get(e.entity_id, ()))):
+                for form in analyze(n):
+                    if form.tokens or form.han:
+                        self.names.append(IndexedName(ei, n, ni > 0, form))
+        df: Counter[str] = Counter()
+        for ei in range(len(self.entries)):
+            pass
+        per_entry: dict[int, set[str]] = defaultdict(set)
+        self.postings: dict[str, set[int]] = defaultdict(set)
+        self.han_postings: dict[str, set[int]] = defaultdict(set)
+        kinds: dict[str, str] = {}
+        for idx, n in enumerate(self.names):
+            for t in n.form.tokens:
+                if t.kind in RETRIEVE_KINDS:
+                    self.postings[t.text].add(idx)
+                    per_entry[n.entry].add(t.text)
+                    kinds[t.text] = t.kind
+            for bg in _bigrams(n.form.han):
+                self.han_postings[bg].add(idx)
+        for toks in per_entry.values():
+            df.update(toks)
+        n_entries = max(1, len(per_entry))
+        # Rarity across the lists: a word shared by many listed names says less about which one is meant.
+        self.idf = {t: max(0.5, min(1.5, 1.0 + 0.35 * math.log(n_entries / (1 + c)) / math.log(10)))
+                    for t, c in df.items()}
+        self.kinds = kinds
+        self.vocab = sorted(self.postings)
+        self._common_cut = max(25, int(max_posting_share * len(self.names)))
+        self._del: dict[str, set[str]] = defaultdict(set)
+        for w, k in kinds.items():
+            if k in ("distinct", "generic", "place"):
+                for d in _deletes(w, _depth(w)):
+                    self._del[d].add(w)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    # -- query-side help that needs the lists' vocabulary -------------------------------------------------
+    def regroup(self, form: NameForm) -> NameForm | None:
+        """Re-split run-together words ("ASHELECOPPER") and re-join split ones ("Join World") against the
+        lists' vocabulary. Returns a new form when something changed."""
+        toks = list(form.tokens)
+        changed = False
+        out: list[Token] = []
+        i = 0
+        while i < len(toks):
+            t = toks[i]
+            joined = None
+            for n in (3, 2):
+                if i + n <= len(toks):
+                    cat = "".join(x.text for x in toks[i : i + n])
+                    if self.kinds.get(cat) == "distinct" and not all(x.text in self.kinds for x in toks[i:i + n]):
+                        joined = (n, cat)
+                        break
+            if joined:
+                n, cat = joined
+                raw = " ".join(x.raw for x in toks[i : i + n])
+                out.append(Token(cat, raw, "distinct", f"joined {raw}→{cat}"))
+                i += n
+                changed = True
+                continue
+            if t.kind == "distinct" and t.text not in self.kinds and len(t.text) >= 7:
+                parts = self._split(t.text)
+                if parts:
+                    for p in parts:
+                        out.append(Token(p, t.raw, kind_of(p), f"split {t.raw}→{' '.join(parts)}"))
+                    i += 1
+                    changed = True
+                    continue
+            out.append(t)
+            i += 1
+        if not changed:
+            return None
+        return NameForm(form.name, tuple(out), form.reading + "; regrouped", form.han, form.truncated)
+
+    def _split(self, word: str) -> list[str] | None:
+        """Fewest-pieces split of ``word`` into listed words of 3+ letters (dynamic programming)."""
+        n = len(word)
+        best: list[list[str] | None] = [None] * (n + 1)
+        best[0] = []
+        for end in range(1, n + 1):
+            for start in range(max(0, end - 20), end - 2):
+                piece = word[start:end]
+                prev = best[start]
+                if prev is not None and piece in self.kinds:
+                    cand = prev + [piece]
+                    if best[end] is None or len(cand) < len(best[end]):  # type: ignore[arg-type]
+                        best[end] = cand
+        res = best[n]
+        return res if res and 2 <= len(res) <= 4 else None
+
+    # -- retrieval --------------------------------------------------------------------------------------
+    def candidates(self, forms: Iterable[NameForm]) -> set[int]:
+        """Indexed-name positions worth scoring for any of the query's forms."""
+        found: set[int] = set()
+        for form in forms:
+            rare: set[int] = set()
+            common: set[int] = set()
+            last = len(form.tokens) - 1
+            for j, t in enumerate(form.tokens):
+                if t.kind not in RETRIEVE_KINDS:
+                    continue
+                words = {t.text} if t.text in self.postings else set()
+                if len(t.text) >= 4:
+                    for d in _deletes(t.text, _depth(t.text)):
+                        words |= self._del.get(d, set())
+                if form.truncated and j == last and len(t.text) >= 2:
+                    k = bisect.bisect_left(self.vocab, t.text)
+                    while k < len(self.vocab) and self.vocab[k].startswith(t.text) and k < len(self.vocab):
+                        words.add(self.vocab[k])
+                        k += 1
+                for w in words:
+                    post = self.postings[w]
+                    (common if len(post) > self._common_cut else rare).update(post)
+            found |= rare if rare else common
+            for bg in _bigrams(form.han):
+                post = self.han_postings.get(bg)
+                if post and len(post) <= self._common_cut:
+                    found |= post
+        return found
+
+
+def _bigrams(han: str) -> set[str]:
+    return {han[i : i + 2] for i in range(len(han) - 1)} if han else set()

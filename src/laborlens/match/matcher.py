@@ -1,0 +1,164 @@
+"""Screen names against watchlists: retrieval, scoring, calibrated decision and explanation."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from laborlens.match.index import WatchlistIndex
+from laborlens.match.score import PairScore, score_forms, score_han
+from laborlens.model import WatchEntry
+from laborlens.names.normalize import NameForm, analyze
+
+CALIBRATION = Path(__file__).parent / "calibration.json"
+HAN_MIN = 0.8
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    match: float = 0.78
+    review: float = 0.6
+    source: str = "default"
+
+
+@lru_cache(maxsize=1)
+def calibrated_thresholds() -> Thresholds:
+    if CALIBRATION.exists():
+        d = json.loads(CALIBRATION.read_text())
+        return Thresholds(d["match"], d["review"], d.get("source", str(CALIBRATION.name)))
+    return Thresholds()
+
+
+_COUNTRY = {"cn": "CN", "china": "CN", "prc": "CN", "people's republic of china": "CN", "中国": "CN",
+            "p.r.china": "CN", "pr china": "CN", "hk": "HK", "hong kong": "HK", "vn": "VN", "vietnam": "VN",
+            "viet nam": "VN", "my": "MY", "malaysia": "MY", "kh": "KH", "cambodia": "KH", "us": "US",
+            "usa": "US", "united states": "US", "in": "IN", "india": "IN", "mx": "MX", "mexico": "MX"}
+
+
+def country_code(text: str) -> str:
+    t = (text or "").strip().lower()
+    return _COUNTRY.get(t, t.upper() if len(t) == 2 else t)
+
+
+@dataclass(slots=True)
+class MatchResult:
+    query: str
+    score: float
+    decision: str  # match | review | clear
+    entity_id: str = ""
+    entity_name: str = ""
+    list_name: str = ""
+    edition: str = ""
+    via_name: str = ""  # the listed name or alias that matched
+    reading: str = ""  # how the query was read (as written, Chinese reading, regrouped)
+    matched: list = field(default_factory=list)
+    missing: list = field(default_factory=list)
+    extra: list = field(default_factory=list)
+    discounted: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+
+    def explanation(self) -> str:
+        if not self.entity_id:
+            return "no listed name shares a distinctive word with this name"
+        via = f" via alias '{self.via_name}'" if self.via_name and self.via_name != self.entity_name else ""
+        parts = [f"{self.decision} {self.score:.2f} against {self.entity_id} '{self.entity_name}'{via}"]
+        if self.reading and self.reading != "as written":
+            parts.append(f"read as {self.reading}")
+        if self.matched:
+            parts.append("matched " + ", ".join(
+                f"{a}={b}" + (f" ({how})" if how else "") for a, b, _s, how in self.matched))
+        if self.missing:
+            parts.append("missing " + ", ".join(self.missing))
+        if self.extra:
+            parts.append("not on list " + ", ".join(self.extra))
+        if self.discounted:
+            parts.append("discounted " + ", ".join(self.discounted))
+        parts.extend(self.notes)
+        return "; ".join(parts)
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["explanation"] = self.explanation()
+        return d
+
+
+class Matcher:
+    """Built once from watchlist entries; pure and picklable so every engine runs the same code."""
+
+    def __init__(self, entries: Sequence[WatchEntry], thresholds: Thresholds | None = None,
+                 extra_names: dict[str, Sequence[str]] | None = None) -> None:
+        self.entries = list(entries)
+        self.extra_names = extra_names
+        self.thresholds = thresholds or calibrated_thresholds()
+        self.index = WatchlistIndex(self.entries, extra_names)
+
+    def __reduce__(self):
+        return (Matcher, (self.entries, self.thresholds, self.extra_names))
+
+    def query_forms(self, name: str) -> list[NameForm]:
+        forms = list(analyze(name))
+        for f in list(forms):
+            g = self.index.regroup(f)
+            if g is not None:
+                forms.append(g)
+        return forms
+
+    def decide(self, score: float) -> str:
+        if score >= self.thresholds.match:
+            return "match"
+        if score >= self.thresholds.review:
+            return "review"
+        return "clear"
+
+    def match(self, name: str, country: str = "", address: str = "", top: int = 1) -> list[MatchResult]:
+        """Best candidates for one name, best first (``top`` of them, at least one result)."""
+        forms = self.query_forms(name)
+        best: dict[int, tuple[float, PairScore, int, NameForm]] = {}
+        for ni in self.index.candidates(forms):
+            iname = self.index.names[ni]
+            for qf in forms:
+                ps = score_forms(iname.form, qf, self.index.idf, self.index.kinds)
+                h = score_han(iname.form, qf)
+                if h >= HAN_MIN and h > ps.score:
+                    ps = PairScore(h, [(iname.form.han, qf.han, round(h, 3), "Chinese script")],
+                                   notes=["compared in Chinese script"])
+                cur = best.get(iname.entry)
+                if cur is None or ps.score > cur[0]:
+                    best[iname.entry] = (ps.score, ps, ni, qf)
+        if not best:
+            return [MatchResult(name, 0.0, "clear")]
+        ranked = sorted(best.items(), key=lambda kv: -kv[1][0])[:top]
+        results = []
+        qcc = country_code(country)
+        for ei, (score, ps, ni, qf) in ranked:
+            e = self.entries[ei]
+            notes = list(ps.notes)
+            ecc = country_code(e.country)
+            if qcc and ecc and qcc != ecc and not (qcc in ("CN", "HK") and ecc in ("CN", "HK")):
+                score *= 0.9
+                notes.append(f"country {qcc} differs from listed {ecc}")
+            elif qcc and ecc:
+                notes.append(f"country {qcc} agrees")
+            iname = self.index.names[ni]
+            results.append(MatchResult(
+                name, round(score, 4), self.decide(score), e.entity_id, e.name, e.list_name, e.edition,
+                iname.name, qf.reading, ps.matched, ps.missing, ps.extra, ps.discounted, notes))
+        return results
+
+    def best(self, name: str, country: str = "", address: str = "") -> MatchResult:
+        return self.match(name, country, address, top=1)[0]
+
+
+def compare_names(a: str, b: str, thresholds: Thresholds | None = None) -> MatchResult:
+    """Score two names against each other (``b`` plays the listed name)."""
+    m = Matcher([WatchEntry("b", b, list_name="compare")], thresholds)
+    r = m.best(a)
+    if not r.entity_id:  # nothing retrieved: still score the pair directly
+        fa, fb = analyze(a), analyze(b)
+        ps = max((score_forms(y, x, m.index.idf) for x in fa for y in fb), key=lambda p: p.score)
+        r = MatchResult(a, round(ps.score, 4), m.decide(ps.score), "b", b, "compare", "", b, "",
+                        ps.matched, ps.missing, ps.extra, ps.discounted, ps.notes)
+    return r

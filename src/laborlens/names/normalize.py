@@ -1,0 +1,158 @@
+"""Company-name analysis: from a raw name in any script to tokens that know what they are.
+
+Every token keeps its raw form, its canonical form and the transformation that produced it, so a match can
+be explained ("GRP → group", "Hotan → hetian", "新能源 → new energy") and nothing is dropped silently:
+legal forms stay as tokens of kind ``legal`` that the scorer discounts.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from laborlens.names import chinese
+from laborlens.names.vocab import (ABBREVIATIONS, GENERIC, LEGAL, LEGAL_CANON, ORG, STOP, place_names, provinces,
+                                   singular)
+
+KINDS = ("distinct", "number", "generic", "place", "org", "legal", "stop")
+
+# List annotations that are not part of an entity's name.
+_ANNOTATION = re.compile(
+    r"\(?\s*\band\s+(?:its\s+|their\s+)?(?:[\w\-]+\s+){0,4}?(?:subsidiaries|affiliated entities|affiliates)\b"
+    r"(?:\s+entities)?\s*\)?",
+    re.I,
+)
+_SPLIT = re.compile(r"[^0-9a-z]+")
+_LEGAL_PHRASES = re.compile(r"\b(?:co\s*\.?\s*,?\s*ltd|company\s+limited|public\s+limited|s\s*\.?\s*a\s*\.?\s*de\s*c\s*\.?\s*v)\b", re.I)
+_HAN_LEGAL = re.compile(r"(股份有限公司|有限责任公司|有限公司|股份公司|总公司|公司|集团)$")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str  # canonical form compared by the scorer
+    raw: str  # as written in the name
+    kind: str  # one of KINDS
+    how: str = ""  # the transformation that produced ``text`` from ``raw`` ("" = none)
+
+
+@dataclass(frozen=True, slots=True)
+class NameForm:
+    """One reading of a name as tokens (a Chinese name has one form per Latin reading)."""
+
+    name: str
+    tokens: tuple[Token, ...]
+    reading: str = "as written"
+    han: str = ""  # simplified Han core without legal forms, for script-to-script comparison
+    truncated: bool = False
+
+    @property
+    def key(self) -> str:
+        """Order- and punctuation-insensitive key of the name's meaningful tokens."""
+        return " ".join(sorted(t.text for t in self.tokens if t.kind not in ("legal", "stop")))
+
+
+def clean(text: str) -> str:
+    """Unicode NFKC, traditional → simplified, casefold; strips list annotations."""
+    text = unicodedata.normalize("NFKC", text or "")
+    text = _ANNOTATION.sub(" ", text)
+    text = chinese.to_simplified(text)
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return text.casefold().replace("&", " and ").replace("'", "").replace("’", "")
+
+
+def kind_of(tok: str) -> str:
+    if tok in LEGAL:
+        return "legal"
+    if tok in STOP:
+        return "stop"
+    if tok in ORG:
+        return "org"
+    if tok.isdigit():
+        return "number"
+    if tok in provinces() or tok in place_names():
+        return "place"
+    if tok in GENERIC or singular(tok) in GENERIC:
+        return "generic"
+    return "distinct"
+
+
+def _tok(word: str, raw: str, how: str = "") -> Token:
+    word = LEGAL_CANON.get(word, word)
+    return Token(word, raw, kind_of(word), how)
+
+
+def _latin_tokens(text: str) -> list[Token]:
+    raws = [r for r in _SPLIT.split(text) if r]
+    out: list[Token] = []
+    i = 0
+    compounds = chinese.pinyin_compounds()
+    while i < len(raws):
+        # pinyin written out ("xin nengyuan", "you xian gong si") → the English term it spells
+        merged = None
+        for n in (4, 3, 2, 1):
+            if i + n <= len(raws):
+                cat = "".join(raws[i : i + n])
+                # a lone short word ("xinye") is too ambiguous (a county, 新野, as much as 锌业)
+                if cat in compounds and (n > 1 or (len(cat) >= 7 and cat not in place_names())):
+                    merged = (n, cat, compounds[cat])
+                    break
+        if merged:
+            n, cat, en = merged
+            raw = " ".join(raws[i : i + n])
+            for w in en.split():
+                if w not in STOP:
+                    out.append(_tok(w, raw, f"pinyin {raw}→{en}"))
+            i += n
+            continue
+        raw = raws[i]
+        i += 1
+        if raw in ABBREVIATIONS and raw not in LEGAL:
+            for w in ABBREVIATIONS[raw].split():
+                out.append(_tok(singular(w), raw, f"abbreviation {raw.upper()}→{w}"))
+            continue
+        tok, how = raw, ""
+        if raw in LEGAL_CANON:
+            tok = LEGAL_CANON[raw]
+        elif raw in place_names() and place_names()[raw] != raw:
+            tok, how = place_names()[raw], f"place {raw}→{place_names()[raw]}"
+        elif not raw.isdigit():
+            s = singular(raw)
+            if s != raw and (s in GENERIC or kind_of(raw) == "generic"):
+                tok, how = s, ""
+        out.append(_tok(tok, raw, how))
+    return out
+
+
+def _looks_truncated(raw: str, tokens: list[Token]) -> bool:
+    """Bill-of-lading fields cut names at 30-40 characters, usually mid-word and before the legal form."""
+    stripped = raw.strip()
+    return 28 <= len(stripped) <= 40 and bool(tokens) and tokens[-1].kind != "legal" and stripped[-1].isalnum()
+
+
+@lru_cache(maxsize=200_000)
+def analyze(name: str) -> tuple[NameForm, ...]:
+    """All readings of a name as token sequences. Cached: manifests repeat names a lot."""
+    text = clean(name)
+    if not chinese.has_han(text):
+        toks = _latin_tokens(text)
+        return (NameForm(name, tuple(toks), "as written", "", _looks_truncated(name, toks)),)
+    han = "".join(ch for ch in text if chinese.HAN.match(ch))
+    while True:
+        core = _HAN_LEGAL.sub("", han)
+        if core == han:
+            break
+        han = core
+    forms = []
+    for r in chinese.readings(text):
+        toks = _latin_tokens(r.text)
+        marks = {s.split("→")[0]: s for s in r.steps}
+        toks = [Token(t.text, t.raw, t.kind, t.how or marks.get(t.raw, "")) for t in toks]
+        forms.append(NameForm(name, tuple(toks), "Chinese: " + "; ".join(r.steps[:6]), han, False))
+    return tuple(forms)
+
+
+def name_key(name: str) -> str:
+    """A company's key: meaningful tokens of its first reading, sorted (word order and punctuation free)."""
+    return analyze(name)[0].key
