@@ -45,7 +45,7 @@ class IndexedName:
 
 class WatchlistIndex:
     def __init__(self, entries: Sequence[WatchEntry], extra_names: dict[str, Sequence[str]] | None = None,
-                 max_posting_share: float = 0.05) -> None:
+                 common_cut: int = 30) -> None:
         self.entries = list(entries)
         self.names: list[IndexedName] = []
         extra_names = extra_names or {}
@@ -79,7 +79,8 @@ class WatchlistIndex:
                     for t, c in df.items()}
         self.kinds = kinds
         self.vocab = sorted(self.postings)
-        self._common_cut = max(25, int(max_posting_share * len(self.names)))
+        # A fixed cut (not a share of the list) keeps the work per query flat as lists grow.
+        self._common_cut = common_cut
         self._del: dict[str, set[str]] = defaultdict(set)
         for w, k in kinds.items():
             if k in ("distinct", "generic", "place"):

@@ -15,6 +15,7 @@ from laborlens.names.normalize import NameForm, analyze
 
 CALIBRATION = Path(__file__).parent / "calibration.json"
 HAN_MIN = 0.8
+CANDIDATE_FLOOR = 0.3  # below this the best candidate is not worth naming
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +129,7 @@ class Matcher:
                 cur = best.get(iname.entry)
                 if cur is None or ps.score > cur[0]:
                     best[iname.entry] = (ps.score, ps, ni, qf)
-        if not best:
+        if not best or max(v[0] for v in best.values()) < CANDIDATE_FLOOR:
             return [MatchResult(name, 0.0, "clear")]
         ranked = sorted(best.items(), key=lambda kv: -kv[1][0])[:top]
         results = []

@@ -83,7 +83,7 @@ def _tok(word: str, raw: str, how: str = "") -> Token:
     return Token(word, raw, kind_of(word), how)
 
 
-def _latin_tokens(text: str) -> list[Token]:
+def _latin_tokens(text: str, short_compounds: bool = False) -> list[Token]:
     raws = [r for r in _SPLIT.split(text) if r]
     out: list[Token] = []
     i = 0
@@ -95,7 +95,7 @@ def _latin_tokens(text: str) -> list[Token]:
             if i + n <= len(raws):
                 cat = "".join(raws[i : i + n])
                 # a lone short word ("xinye") is too ambiguous (a county, 新野, as much as 锌业)
-                if cat in compounds and (n > 1 or (len(cat) >= 7 and cat not in place_names())):
+                if cat in compounds and (n > 1 or short_compounds or (len(cat) >= 7 and cat not in place_names())):
                     merged = (n, cat, compounds[cat])
                     break
         if merged:
@@ -137,7 +137,11 @@ def analyze(name: str) -> tuple[NameForm, ...]:
     text = clean(name)
     if not chinese.has_han(text):
         toks = _latin_tokens(text)
-        return (NameForm(name, tuple(toks), "as written", "", _looks_truncated(name, toks)),)
+        forms = [NameForm(name, tuple(toks), "as written", "", _looks_truncated(name, toks))]
+        alt = _latin_tokens(text, short_compounds=True)
+        if alt != toks:  # "guiye" may be 硅业 (silicon industry) or a place: keep both readings
+            forms.append(NameForm(name, tuple(alt), "pinyin words translated", "", forms[0].truncated))
+        return tuple(forms)
     han = "".join(ch for ch in text if chinese.HAN.match(ch))
     while True:
         core = _HAN_LEGAL.sub("", han)

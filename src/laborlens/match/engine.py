@@ -1,0 +1,165 @@
+"""Bulk matching: stream a queries file in chunks through the same :class:`Matcher` on every core.
+
+Engines differ only in how rows move: ``local`` streams CSV rows through a process pool; ``duckdb`` lets
+DuckDB read the file, score each distinct (name, country) once and join the answers back (manifests repeat
+names a lot); ``spark`` runs the same pure scorer inside Spark partitions (needs the ``spark`` extra).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from itertools import islice
+from pathlib import Path
+
+from laborlens.errors import InputError
+from laborlens.match.matcher import Matcher
+
+OUT_COLUMNS = ["id", "entity_id", "entity_name", "list", "score", "decision", "explanation"]
+CHUNK = 2000
+
+_worker_matcher: Matcher | None = None
+
+
+def _init(matcher: Matcher) -> None:
+    global _worker_matcher
+    _worker_matcher = matcher
+
+
+def _score_chunk(rows: list[tuple[str, str, str, str]]) -> list[list[str]]:
+    assert _worker_matcher is not None
+    return [_row(_worker_matcher, *r) for r in rows]
+
+
+def _row(m: Matcher, qid: str, name: str, country: str, address: str) -> list[str]:
+    r = m.best(name, country, address)
+    return [qid, r.entity_id, r.entity_name, r.list_name, f"{r.score:.4f}", r.decision, r.explanation()]
+
+
+def read_queries(path: Path) -> Iterator[tuple[str, str, str, str]]:
+    """Yield (id, name, country, address) rows; bad rows raise InputError naming file, row and column."""
+    try:
+        fh = path.open(encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", file=str(path)) from None
+    with fh:
+        reader = csv.DictReader(fh)
+        cols = [c.strip().lower() for c in (reader.fieldnames or [])]
+        for need in ("id", "name"):
+            if need not in cols:
+                raise InputError(f"missing required column '{need}' (columns: {', '.join(cols)})",
+                                 file=str(path), row=1, column=need)
+        reader.fieldnames = cols
+        for n, row in enumerate(reader, start=2):
+            name = (row.get("name") or "").strip()
+            if not name:
+                raise InputError("empty name", file=str(path), row=n, column="name")
+            yield ((row.get("id") or "").strip(), name, (row.get("country") or "").strip(),
+                   (row.get("address") or "").strip())
+
+
+def _chunks(it: Iterable, size: int) -> Iterator[list]:
+    it = iter(it)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def count_rows(path: Path) -> int:
+    with path.open("rb") as fh:
+        return max(0, sum(1 for _ in fh) - 1)
+
+
+def match_file(matcher: Matcher, queries: Path, out: Path, engine: str = "local", workers: int = 0,
+               progress: Callable[[int], None] | None = None) -> dict[str, int]:
+    """Match every row of ``queries`` and write ``out`` (columns per the DESIGN contract). Returns counts
+    per decision. Writes to a temporary file first so a failure leaves no half-written output."""
+    workers = workers or os.cpu_count() or 1
+    tmp = out.with_name(out.name + ".partial")
+    counts = {"match": 0, "review": 0, "clear": 0}
+    rows_in = read_queries(queries)
+    try:
+        with tmp.open("w", encoding="utf-8", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow(OUT_COLUMNS)
+            if engine == "local":
+                results = _local(matcher, rows_in, workers)
+            elif engine == "duckdb":
+                results = _duckdb(matcher, queries, workers)
+            elif engine == "spark":
+                results = _spark(matcher, queries)
+            else:
+                raise InputError(f"unknown engine {engine!r}; use local, duckdb or spark")
+            for chunk in results:
+                w.writerows(chunk)
+                for r in chunk:
+                    counts[r[5]] += 1
+                if progress:
+                    progress(len(chunk))
+        tmp.replace(out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return counts
+
+
+def _local(matcher: Matcher, rows: Iterable, workers: int) -> Iterator[list[list[str]]]:
+    if workers <= 1:
+        for chunk in _chunks(rows, CHUNK):
+            yield [_row(matcher, *r) for r in chunk]
+        return
+    with ProcessPoolExecutor(workers, initializer=_init, initargs=(matcher,)) as pool:
+        # Bounded look-ahead keeps memory flat however large the input.
+        pending = []
+        for chunk in _chunks(rows, CHUNK):
+            pending.append(pool.submit(_score_chunk, chunk))
+            if len(pending) >= workers * 2:
+                yield pending.pop(0).result()
+        for f in pending:
+            yield f.result()
+
+
+def _duckdb(matcher: Matcher, queries: Path, workers: int) -> Iterator[list[list[str]]]:
+    import duckdb
+
+    list(islice(read_queries(queries), 1))  # validate the header with the same messages
+    con = duckdb.connect()
+    con.execute("CREATE TABLE q AS SELECT * FROM read_csv(?, header=true, all_varchar=true)", [str(queries)])
+    cols = {c[0].lower() for c in con.execute("DESCRIBE q").fetchall()}
+    country = "coalesce(country, '')" if "country" in cols else "''"
+    address = "coalesce(address, '')" if "address" in cols else "''"
+    distinct = con.execute(
+        f"SELECT DISTINCT trim(name) AS name, {country} AS country, {address} AS address FROM q").fetchall()
+    answers: dict[tuple[str, str, str], list[str]] = {}
+    for chunk in _local(matcher, ((str(i), n, c, a) for i, (n, c, a) in enumerate(distinct)), workers):
+        for r in chunk:
+            answers[distinct[int(r[0])]] = r[1:]
+    cur = con.execute(f"SELECT id, trim(name), {country}, {address} FROM q")
+    while rows := cur.fetchmany(CHUNK):
+        yield [[qid or "", *answers[(n, c, a)]] for qid, n, c, a in rows]
+
+
+def _spark(matcher: Matcher, queries: Path) -> Iterator[list[list[str]]]:
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise InputError("the spark engine needs PySpark: pip install 'laborlens[spark]'") from None
+    list(islice(read_queries(queries), 1))
+    spark = SparkSession.builder.master("local[*]").appName("laborlens-match").getOrCreate()
+    try:
+        df = spark.read.csv(str(queries), header=True)
+        bc = spark.sparkContext.broadcast(matcher)
+        cols = [c.lower() for c in df.columns]
+        df = df.toDF(*cols)
+
+        def part(rows):
+            m = bc.value
+            for r in rows:
+                d = r.asDict()
+                yield _row(m, d.get("id") or "", (d.get("name") or "").strip(), d.get("country") or "",
+                           d.get("address") or "")
+
+        for chunk in _chunks(df.rdd.mapPartitions(part).toLocalIterator(), CHUNK):
+            yield chunk
+    finally:
+        spark.stop()
