@@ -41,6 +41,7 @@ class IndexedName:
     name: str
     alias: bool
     form: NameForm
+    weights: tuple[float, ...] = ()
 
 
 class WatchlistIndex:
@@ -61,6 +62,10 @@ class WatchlistIndex:
             pass
         per_entry: dict[int, set[str]] = defaultdict(set)
         self.postings: dict[str, set[int]] = defaultdict(set)
+        # Names with no distinctive word ("Xinjiang Energy (Group) Co., Ltd.") can only be found through their
+        # place and industry words; every other name is found through its distinctive words.
+        self.weak_postings: dict[str, set[int]] = defaultdict(set)
+        self.weak_need: dict[int, int] = {}  # words such a name needs the query to share (all but one of 3+)
         self.han_postings: dict[str, set[int]] = defaultdict(set)
         kinds: dict[str, str] = {}
         for idx, n in enumerate(self.names):
@@ -69,6 +74,11 @@ class WatchlistIndex:
                     self.postings[t.text].add(idx)
                     per_entry[n.entry].add(t.text)
                     kinds[t.text] = t.kind
+            if not any(t.kind in ("distinct", "number") for t in n.form.tokens):
+                weak = {t.text for t in n.form.tokens if t.kind in ("place", "generic")}
+                self.weak_need[idx] = max(1, len(weak) - (1 if len(weak) >= 3 else 0))
+                for w in weak:
+                    self.weak_postings[w].add(idx)
             for bg in _bigrams(n.form.han):
                 self.han_postings[bg].add(idx)
         for toks in per_entry.values():
@@ -78,6 +88,10 @@ class WatchlistIndex:
         self.idf = {t: max(0.5, min(1.5, 1.0 + 0.35 * math.log(n_entries / (1 + c)) / math.log(10)))
                     for t, c in df.items()}
         self.kinds = kinds
+        from laborlens.match.score import weights
+
+        self.names = [IndexedName(n.entry, n.name, n.alias, n.form, tuple(weights(n.form.tokens, self.idf)))
+                      for n in self.names]
         self.vocab = sorted(self.postings)
         # A fixed cut (not a share of the list) keeps the work per query flat as lists grow.
         self._common_cut = common_cut
@@ -151,12 +165,14 @@ class WatchlistIndex:
         for form in forms:
             rare: set[int] = set()
             common: set[int] = set()
+            weak_hits: Counter[int] = Counter()
             last = len(form.tokens) - 1
             for j, t in enumerate(form.tokens):
                 if t.kind not in RETRIEVE_KINDS:
                     continue
                 words = {t.text} if t.text in self.postings else set()
-                if len(t.text) >= 4:
+                # Known words get no fuzzy credit when scored, so only unknown ones look for misspellings.
+                if not words and t.kind == "distinct" and len(t.text) >= 4:
                     for d in _deletes(t.text, _depth(t.text)):
                         words |= self._del.get(d, set())
                 if form.truncated and j == last and len(t.text) >= 2:
@@ -165,8 +181,12 @@ class WatchlistIndex:
                         words.add(self.vocab[k])
                         k += 1
                 for w in words:
-                    post = self.postings[w]
-                    (common if len(post) > self._common_cut else rare).update(post)
+                    if self.kinds[w] in ("distinct", "number"):
+                        post = self.postings[w]
+                        (common if len(post) > self._common_cut else rare).update(post)
+                    else:
+                        weak_hits.update(self.weak_postings.get(w, ()))
+            rare.update(i for i, c in weak_hits.items() if c >= self.weak_need[i])
             found |= rare if rare else common
             for bg in _bigrams(form.han):
                 post = self.han_postings.get(bg)

@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from laborlens.match.index import WatchlistIndex
-from laborlens.match.score import PairScore, score_forms, score_han
+from laborlens.match.score import PairScore, score_forms, score_han, weights
 from laborlens.model import WatchEntry
 from laborlens.names.normalize import NameForm, analyze
 
@@ -95,6 +95,7 @@ class Matcher:
         self.extra_names = extra_names
         self.thresholds = thresholds or calibrated_thresholds()
         self.index = WatchlistIndex(self.entries, extra_names)
+        self._memo: dict[tuple[str, str, str], MatchResult] = {}
 
     def __reduce__(self):
         return (Matcher, (self.entries, self.thresholds, self.extra_names))
@@ -117,11 +118,12 @@ class Matcher:
     def match(self, name: str, country: str = "", address: str = "", top: int = 1) -> list[MatchResult]:
         """Best candidates for one name, best first (``top`` of them, at least one result)."""
         forms = self.query_forms(name)
+        qweights = [weights(f.tokens, self.index.idf) for f in forms]
         best: dict[int, tuple[float, PairScore, int, NameForm]] = {}
         for ni in self.index.candidates(forms):
             iname = self.index.names[ni]
-            for qf in forms:
-                ps = score_forms(iname.form, qf, self.index.idf, self.index.kinds)
+            for qf, qw in zip(forms, qweights):
+                ps = score_forms(iname.form, qf, self.index.idf, self.index.kinds, list(iname.weights), qw)
                 h = score_han(iname.form, qf)
                 if h >= HAN_MIN and h > ps.score:
                     ps = PairScore(h, [(iname.form.han, qf.han, round(h, 3), "Chinese script")],
@@ -150,7 +152,15 @@ class Matcher:
         return results
 
     def best(self, name: str, country: str = "", address: str = "") -> MatchResult:
-        return self.match(name, country, address, top=1)[0]
+        """Best candidate for one name. Remembered per process: manifests repeat names a lot."""
+        key = (name, country, address)
+        hit = self._memo.get(key)
+        if hit is None:
+            hit = self.match(name, country, address, top=1)[0]
+            if len(self._memo) >= 100_000:
+                self._memo.clear()
+            self._memo[key] = hit
+        return hit
 
 
 def compare_names(a: str, b: str, thresholds: Thresholds | None = None) -> MatchResult:

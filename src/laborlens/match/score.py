@@ -70,17 +70,39 @@ def _weights(tokens: tuple[Token, ...], idf: dict[str, float]) -> list[float]:
     return [KIND_WEIGHT[t.kind] * (idf.get(t.text, 1.0) if t.kind == "distinct" else 1.0) for t in tokens]
 
 
+def weights(tokens: tuple[Token, ...], idf: dict[str, float]) -> list[float]:
+    return _weights(tokens, idf)
+
+
 def score_forms(listed: NameForm, query: NameForm, idf: dict[str, float],
-                known: frozenset[str] | dict = frozenset()) -> PairScore:
+                known: frozenset[str] | dict = frozenset(), lw: list[float] | None = None,
+                qw: list[float] | None = None) -> PairScore:
     lt, qt = listed.tokens, query.tokens
-    lw, qw = _weights(lt, idf), _weights(qt, idf)
+    lw = lw if lw is not None else _weights(lt, idf)
+    qw = qw if qw is not None else _weights(qt, idf)
     last = len(qt) - 1
     pairs = []
+    q_pos: dict[str, list[int]] = {}
+    for j, b in enumerate(qt):
+        q_pos.setdefault(b.text, []).append(j)
     for i, a in enumerate(lt):
-        for j, b in enumerate(qt):
-            sim, how = token_sim(a, b, query.truncated and j == last, known)
-            if sim > 0:
-                pairs.append((sim, -abs(i - j), i, j, how))
+        for j in q_pos.get(a.text, ()):
+            pairs.append((1.0, -abs(i - j), i, j, "exact"))
+    # Only words that could be misspelt, cut or initials are compared letter by letter.
+    initials = any(len(t.text) == 1 for t in lt)
+    fuzzy_q = [j for j, b in enumerate(qt)
+               if initials or len(b.text) == 1 or (query.truncated and j == last)
+               or (b.kind == "distinct" and b.text not in known)]
+    if fuzzy_q:
+        for i, a in enumerate(lt):
+            if a.kind in ("legal", "stop"):
+                continue
+            for j in fuzzy_q:
+                if qt[j].text == a.text:
+                    continue
+                sim, how = token_sim(a, qt[j], query.truncated and j == last, known)
+                if sim > 0:
+                    pairs.append((sim, -abs(i - j), i, j, how))
     pairs.sort(reverse=True)
     lsim = [0.0] * len(lt)
     qsim = [0.0] * len(qt)

@@ -188,3 +188,9 @@ def pinyin_compounds() -> dict[str, str]:
         if t.kind in ("industry", "legal", "org", "word") and len(zh) >= 2:
             out[pinyin(zh)] = t.en
     return out
+
+
+@lru_cache(maxsize=1)
+def pinyin_compound_prefixes() -> frozenset[str]:
+    """Every leading piece a written-out compound can start with ("xin" of "xin nengyuan")."""
+    return frozenset(c[:k] for c in pinyin_compounds() for k in range(1, len(c) + 1))

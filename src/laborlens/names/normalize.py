@@ -88,10 +88,11 @@ def _latin_tokens(text: str, short_compounds: bool = False) -> list[Token]:
     out: list[Token] = []
     i = 0
     compounds = chinese.pinyin_compounds()
+    prefixes = chinese.pinyin_compound_prefixes()
     while i < len(raws):
         # pinyin written out ("xin nengyuan", "you xian gong si") → the English term it spells
         merged = None
-        for n in (4, 3, 2, 1):
+        for n in ((4, 3, 2, 1) if raws[i] in prefixes else ()):
             if i + n <= len(raws):
                 cat = "".join(raws[i : i + n])
                 # a lone short word ("xinye") is too ambiguous (a county, 新野, as much as 锌业)
@@ -138,7 +139,8 @@ def analyze(name: str) -> tuple[NameForm, ...]:
     if not chinese.has_han(text):
         toks = _latin_tokens(text)
         forms = [NameForm(name, tuple(toks), "as written", "", _looks_truncated(name, toks))]
-        alt = _latin_tokens(text, short_compounds=True)
+        compounds = chinese.pinyin_compounds()
+        alt = _latin_tokens(text, short_compounds=True) if any(t.raw in compounds for t in toks) else toks
         if alt != toks:  # "guiye" may be 硅业 (silicon industry) or a place: keep both readings
             forms.append(NameForm(name, tuple(alt), "pinyin words translated", "", forms[0].truncated))
         return tuple(forms)

@@ -1,0 +1,159 @@
+"""Risk indicators that do not depend on who a party is: UFLPA high-priority sectors (by HTS, material or
+description), ILAB good/country pairs, and CBP WRO scopes that are rules rather than entities."""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from laborlens.refdata.catalog import CATALOG
+
+# Sector → (HTS prefixes, keywords). Prefixes follow the bundled table's *indicative* HTS mapping (not CBP
+# guidance); keywords catch materials and descriptions written in words.
+SECTOR_RULES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "Apparel": (("61", "62"), ("apparel", "garment", "t-shirt", "shirt", "jeans", "denim", "clothing",
+                               "knitwear", "sweater", "jacket", "trousers", "dress")),
+    "Cotton and cotton products": (
+        tuple(f"52{n:02d}" for n in range(1, 13)) + ("6302",),
+        ("cotton", "yarn", "greige", "fabric", "textile", "bed linen", "towel", "lint")),
+    "Silica-based products (incl. polysilicon; downstream solar)": (
+        ("280461", "2804.61", "3818", "854142", "8541.42", "854143", "8541.43"),
+        ("polysilicon", "poly-silicon", "metallurgical silicon", "silicon metal", "quartzite", "silica",
+         "wafer", "ingot", "solar cell", "solar module", "solar panel", "pv module", "photovoltaic")),
+    "Tomatoes and downstream products": (("0702", "2002", "210320", "2103.20"),
+                                         ("tomato", "ketchup", "tomato paste", "passata")),
+    "Aluminum": (("76",), ("aluminum", "aluminium", "alumina", "bauxite")),
+    "Polyvinyl chloride (PVC)": (("390410", "3904.10", "390421", "3904.21", "390422", "3904.22", "3918"),
+                                 ("pvc", "polyvinyl chloride", "vinyl flooring", "calcium carbide")),
+    "Seafood": (("03", "1604", "1605"), ("seafood", "fish", "shrimp", "squid", "tuna", "pollock")),
+    "Steel": (("72", "73"), ("steel", "pig iron", "iron ore")),
+    "Copper": (("74",), ("copper", "cathode")),
+    "Lithium": (("282520", "2825.20", "283691", "2836.91", "850760", "8507.60"),
+                ("lithium", "li-ion", "lithium-ion battery")),
+    "Caustic soda": (("281511", "2815.11", "281512", "2815.12"), ("caustic soda", "sodium hydroxide")),
+    "Red dates (jujubes)": (("080410", "0804.10", "081340", "0813.40"), ("red date", "jujube")),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SectorHit:
+    sector: str
+    year: str
+    via: str  # "HTS 8541.43" or "word 'polysilicon'"
+
+
+def _hts_digits(hts: str) -> str:
+    return re.sub(r"\D", "", hts or "")
+
+
+@lru_cache(maxsize=1)
+def _sector_years() -> dict[str, str]:
+    return {r["sector"]: r["year_designated"] for r in CATALOG["sectors"].rows()}
+
+
+@lru_cache(maxsize=65536)
+def high_priority_sector(material: str = "", hts: str = "", description: str = "") -> SectorHit | None:
+    digits = _hts_digits(hts)
+    if digits:
+        for sector, (prefixes, _) in SECTOR_RULES.items():
+            for p in prefixes:
+                pd = _hts_digits(p)
+                if pd and digits.startswith(pd):
+                    return SectorHit(sector, _sector_years().get(sector, ""), f"HTS {hts}")
+    text = f" {material} {description} ".lower()
+    for sector, (_, words) in SECTOR_RULES.items():
+        for w in words:
+            if re.search(rf"\b{re.escape(w)}", text):
+                return SectorHit(sector, _sector_years().get(sector, ""), f"word '{w}'")
+    return None
+
+
+_COUNTRY_NAMES = {"CN": "China", "VN": "Vietnam", "MY": "Malaysia", "KH": "Cambodia", "TM": "Turkmenistan",
+                  "IN": "India", "BD": "Bangladesh", "PK": "Pakistan", "UZ": "Uzbekistan", "MX": "Mexico",
+                  "TH": "Thailand", "ID": "Indonesia", "BR": "Brazil", "KP": "North Korea"}
+
+
+def country_name(country: str) -> str:
+    c = (country or "").strip()
+    return _COUNTRY_NAMES.get(c.upper(), c)
+
+
+@dataclass(frozen=True, slots=True)
+class IlabHit:
+    good: str
+    country: str
+    forced_labor: bool
+    child_labor: bool
+
+
+def _singular(w: str) -> str:
+    return w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+
+
+@lru_cache(maxsize=1)
+def _ilab() -> dict[str, list[dict[str, str]]]:
+    by_country: dict[str, list[dict[str, str]]] = {}
+    with CATALOG["ilab"].path.open(encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            by_country.setdefault(r["country"].lower(), []).append(r)
+    return by_country
+
+
+# Words that name an ILAB good in a material or description ("thread/yarn" → yarn, thread).
+def _good_words(good: str) -> list[str]:
+    return [_singular(w.strip().lower()) for w in re.split(r"[/,()]| and ", good) if w.strip()]
+
+
+@lru_cache(maxsize=65536)
+def ilab_goods(material: str, country: str, description: str = "") -> tuple[IlabHit, ...]:
+    """ILAB listed goods for this good and country of production (forced or child labor)."""
+    rows = _ilab().get(country_name(country).lower(), [])
+    text = " ".join(_singular(w) for w in re.findall(r"[a-z\-]+", f"{material} {description}".lower()))
+    hits = []
+    for r in rows:
+        for w in _good_words(r["good"]):
+            if w and re.search(rf"\b{re.escape(w)}\b", text):
+                hits.append(IlabHit(r["good"], r["country"], r["forced_labor"] == "true",
+                                    r["child_labor"] == "true"))
+                break
+    return tuple(hits)
+
+
+@dataclass(frozen=True, slots=True)
+class ScopeHit:
+    wro_id: str
+    text: str
+
+
+def _vessels(text: str) -> list[str]:
+    """Vessel names in a WRO scope: "Fishing Vessel: Da Wang 1" or "... fishing vessels A, B, or C"."""
+    tail = re.split(r"fishing vessels?:?", text, flags=re.I)[-1]
+    parts = re.split(r",\s*(?:or\s+)?|\s+or\s+", tail)
+    return [p.strip(" .") for p in parts if p.strip(" .")]
+
+
+def wro_scopes(material: str, country: str, name: str = "") -> tuple[ScopeHit, ...]:
+    """CBP WRO rows that are rules: all Turkmenistan cotton, named fishing vessels, DRC artisanal gold..."""
+    from laborlens.refdata.bundled import bundled_entries
+
+    hits = []
+    mat = f"{material} {name}".lower()
+    cname = country_name(country).lower()
+    for e in bundled_entries("wro"):
+        if e.kind != "scope":
+            continue
+        t = e.name.lower()
+        if "turkmenistan cotton" in t and cname == "turkmenistan" and re.search(r"cotton|yarn|fabric", mat):
+            hits.append(ScopeHit(e.entity_id, e.name))
+        elif "fishing vessel" in t:
+            for v in _vessels(e.name):
+                if re.search(rf"\b{re.escape(v.lower())}\b", name.lower()):
+                    hits.append(ScopeHit(e.entity_id, e.name))
+                    break
+        elif "artisanal" in t and "gold" in mat and "congo" in cname:
+            hits.append(ScopeHit(e.entity_id, e.name))
+        elif "tobacco" in t and "tobacco" in mat and cname == "malawi":
+            hits.append(ScopeHit(e.entity_id, e.name))
+    return tuple(hits)
