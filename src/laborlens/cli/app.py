@@ -23,7 +23,7 @@ class _Group(TyperGroup):
             return super().invoke(ctx)
         except LaborlensError as exc:
             click.echo(f"error: {exc}", err=True)
-            raise click.exceptions.Exit(exc.exit_code) from None
+            raise typer.Exit(exc.exit_code) from None
 
 
 app = typer.Typer(

@@ -13,6 +13,12 @@ _AND_COMPANY = re.compile(r"(?<=Ltd\.)\s+and\s+", re.I)
 _SCOPE = re.compile(r"^(all\b|fishing vessel|tobacco produced|.*\bharvested by\b)", re.I)
 
 
+def is_wro_scope(text: str) -> bool:
+    """True for a WRO row that names a scope (country/good, vessels), not an entity: "All Turkmenistan
+    cotton...", "Fishing Vessel: Da Wang 1". Screening treats these as rules, not names to match."""
+    return bool(_SCOPE.match(text.strip()))
+
+
 def split_wro_entities(text: str) -> list[tuple[str, list[str]]]:
     """Split a CBP WRO entity cell into (name, aliases) pairs.
 
@@ -32,7 +38,7 @@ def wro_entries(rows: list[dict[str, str]], edition: str) -> list[WatchEntry]:
     entries: list[WatchEntry] = []
     for r in rows:
         text = r["entity_or_scope"].strip()
-        if _SCOPE.match(text):
+        if is_wro_scope(text):
             entries.append(WatchEntry(r["id"], text, (), r.get("country", ""), "wro", edition, "scope"))
             continue
         parts = split_wro_entities(text)
