@@ -1,0 +1,102 @@
+"""Accounts, roles and API tokens. Passwords are hashed with argon2id; tokens are stored as SHA-256 only.
+
+Roles are ordered: viewer < analyst < admin. There are no default accounts: ``laborlens users add`` makes
+the first admin.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from datetime import UTC, datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from laborlens import audit
+from laborlens.errors import InputError, LaborlensError
+from laborlens.store.models import ApiToken, User
+
+ROLES = ("viewer", "analyst", "admin")
+_hasher = PasswordHasher()
+_USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{2,100}$")
+
+
+class AuthError(LaborlensError):
+    exit_code = 2
+    http_status = 401
+
+
+class Forbidden(LaborlensError):
+    exit_code = 2
+    http_status = 403
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+
+
+def role_at_least(role: str, needed: str) -> bool:
+    return ROLES.index(role) >= ROLES.index(needed)
+
+
+def add_user(s: Session, username: str, password: str, role: str, actor: str = "cli") -> User:
+    if not _USERNAME.match(username):
+        raise InputError("username must be 2-100 letters, digits or . _ @ -", column="username")
+    if role not in ROLES:
+        raise InputError(f"role must be one of {', '.join(ROLES)}", column="role")
+    if len(password) < 10:
+        raise InputError("password must have at least 10 characters", column="password")
+    if s.execute(select(User).where(User.username == username)).scalar():
+        raise InputError(f"user {username!r} already exists", column="username")
+    u = User(username=username, password_hash=_hasher.hash(password), role=role, created_at=_now())
+    s.add(u)
+    s.flush()
+    audit.record(s, actor, "user.add", username, {"role": role})
+    return u
+
+
+def authenticate(s: Session, username: str, password: str) -> User:
+    """The user, or AuthError with one message whatever was wrong (no user enumeration)."""
+    u = s.execute(select(User).where(User.username == username)).scalar()
+    ok = False
+    if u is not None and not u.disabled:
+        try:
+            ok = _hasher.verify(u.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            ok = False
+    if not ok:
+        audit.record(s, username or "?", "signin.failed")
+        raise AuthError("wrong username or password")
+    if _hasher.check_needs_rehash(u.password_hash):
+        u.password_hash = _hasher.hash(password)
+    audit.record(s, u.username, "signin")
+    return u
+
+
+def create_token(s: Session, user: User, name: str) -> str:
+    """A new API token for ``user``; the clear token is returned once and never stored."""
+    token = "llt_" + secrets.token_urlsafe(32)
+    s.add(ApiToken(user_id=user.id, name=name, token_sha256=hashlib.sha256(token.encode()).hexdigest(),
+                   created_at=_now()))
+    audit.record(s, user.username, "token.create", name)
+    return token
+
+
+def user_for_token(s: Session, token: str) -> User:
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    row = s.execute(select(ApiToken).where(ApiToken.token_sha256 == digest,
+                                           ApiToken.revoked_at.is_(None))).scalar()
+    if row is None:
+        raise AuthError("invalid or revoked API token")
+    u = s.get(User, row.user_id)
+    if u is None or u.disabled:
+        raise AuthError("invalid or revoked API token")
+    return u
+
+
+def list_users(s: Session) -> list[User]:
+    return list(s.execute(select(User).order_by(User.username)).scalars())

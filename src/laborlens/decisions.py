@@ -1,0 +1,55 @@
+"""Analyst decisions on list matches: append-only records; the latest per (name, entity) wins, and later
+screenings reuse it, saying that a human decided."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from laborlens import audit
+from laborlens.errors import InputError
+from laborlens.names.normalize import name_key
+from laborlens.store.models import Decision
+
+VERDICTS = ("confirmed", "dismissed")
+
+
+@dataclass(frozen=True, slots=True)
+class HumanDecision:
+    verdict: str
+    actor: str
+    at: datetime
+    note: str
+
+    def describe(self) -> str:
+        return f"{self.verdict} by {self.actor} on {self.at:%Y-%m-%d}" + (f": {self.note}" if self.note else "")
+
+
+def record_decision(s: Session, actor: str, party_name: str, entity_id: str, list_name: str, verdict: str,
+                    note: str = "") -> Decision:
+    if verdict not in VERDICTS:
+        raise InputError(f"verdict must be one of {', '.join(VERDICTS)}", column="verdict")
+    if not party_name.strip() or not entity_id.strip():
+        raise InputError("party name and entity id are required")
+    d = Decision(at=datetime.now(UTC).replace(tzinfo=None, microsecond=0), actor=actor, party_name=party_name,
+                 name_key=name_key(party_name), entity_id=entity_id, list_name=list_name, verdict=verdict,
+                 note=note)
+    s.add(d)
+    s.flush()
+    audit.record(s, actor, f"decision.{verdict}", entity_id, {"decision_id": d.id, "list": list_name})
+    return d
+
+
+def latest_decisions(s: Session) -> dict[tuple[str, str], HumanDecision]:
+    """(name key, entity id) → the latest decision."""
+    out: dict[tuple[str, str], HumanDecision] = {}
+    for d in s.execute(select(Decision).order_by(Decision.id)).scalars():
+        out[(d.name_key, d.entity_id)] = HumanDecision(d.verdict, d.actor, d.at, d.note)
+    return out
+
+
+def history(s: Session, limit: int = 500) -> list[Decision]:
+    return list(s.execute(select(Decision).order_by(Decision.id.desc()).limit(limit)).scalars())
