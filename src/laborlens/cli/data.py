@@ -40,10 +40,11 @@ def load(directory: Path = typer.Argument(..., metavar="DIR", help="Folder holdi
     _print_report(load_dir(open_env_store(), directory))
 
 
-def _after_load(store: Store, data_dir: Path, out_dir: Path) -> None:
-    """Hook run by ``laborlens demo`` after the demo is loaded. The lead wires screening in here
-    (screen ``data_dir``, write verdicts and the HTML report under ``out_dir``, print the report path)."""
-    console.print("screening: not yet available")
+def _after_load(store: Store, data_dir: Path, out_dir: Path, pdf: bool = True) -> None:
+    """After the demo is loaded: screen it and write verdicts and the evidence pack under OUT/screening."""
+    from laborlens.cli.screening import run_screen
+
+    run_screen(data_dir, out_dir / "screening", pdf=pdf)
 
 
 def _demo_summary(truth, data_dir: Path) -> Table:
@@ -71,6 +72,7 @@ def demo(
     out: Path = typer.Option(Path("demo-out"), "--out", help="Output folder; the data goes into OUT/data."),
     seed: int = typer.Option(7, "--seed", help="Random seed: same seed, same files."),
     scale: int = typer.Option(1, "--scale", min=1, help="Multiply the number of suppliers (benchmarks)."),
+    pdf: bool = typer.Option(True, "--pdf/--no-pdf", help="Also render the evidence pack as PDF."),
 ) -> None:
     """Generate a realistic demo supply chain, load it into the store and screen it."""
     from laborlens.demo import generate_demo
@@ -89,4 +91,4 @@ def demo(
     _print_report(report)
     console.print(f"Files: {data_dir}/parties.csv, links.csv, shipments.csv; ground truth in "
                   f"{data_dir / 'truth.json'}", highlight=False)
-    _after_load(st, data_dir, out)
+    _after_load(st, data_dir, out, pdf)

@@ -33,6 +33,24 @@ def _score_chunk(rows: list[tuple[str, str, str, str]]) -> list[list[str]]:
     return [_row(_worker_matcher, *r) for r in rows]
 
 
+def _best_chunk(rows: list[tuple[str, str, str]]) -> list:
+    assert _worker_matcher is not None
+    return [_worker_matcher.best(*r) for r in rows]
+
+
+def best_many(matcher: Matcher, rows: list[tuple[str, str, str]], workers: int = 0,
+              parallel_from: int = 20_000) -> list:
+    """``matcher.best`` for many (name, country, address) rows, on every core when there are many."""
+    workers = workers or os.cpu_count() or 1
+    if workers <= 1 or len(rows) < parallel_from:
+        return [matcher.best(*r) for r in rows]
+    out: list = []
+    with ProcessPoolExecutor(workers, initializer=_init, initargs=(matcher,)) as pool:
+        for chunk in pool.map(_best_chunk, list(_chunks(rows, CHUNK))):
+            out.extend(chunk)
+    return out
+
+
 def _row(m: Matcher, qid: str, name: str, country: str, address: str) -> list[str]:
     r = m.best(name, country, address)
     return [qid, r.entity_id, r.entity_name, r.list_name, f"{r.score:.4f}", r.decision, r.explanation()]

@@ -1,0 +1,71 @@
+"""``laborlens screen`` and ``bench screen``: thin wrappers over laborlens.screen and laborlens.trace."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from laborlens.cli.app import app, console, settings
+from laborlens.cli.matching import bench_app
+from laborlens.errors import InputError
+
+
+def run_screen(data_dir: Path, out: Path, pdf: bool, bom: Optional[Path] = None) -> dict:
+    from laborlens.screen import screen_dir
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console,
+                  transient=True) as prog:
+        task = prog.add_task("screening", total=1.0)
+        summary = screen_dir(data_dir, out, settings(), pdf=pdf, bom=bom,
+                             progress=lambda f, msg: prog.update(task, completed=f, description=msg))
+    t = Table(title=f"Screened {summary['shipments']} shipments ({summary['parties']} parties, "
+                    f"{summary['links']} links)")
+    for col in ("verdict", "shipments"):
+        t.add_column(col)
+    t.add_row("[red]presumption[/red]", str(summary["presumption"]))
+    t.add_row("[yellow]review[/yellow]", str(summary["review"]))
+    t.add_row("[green]clear[/green]", str(summary["clear"]))
+    console.print(t)
+    console.print(f"verdicts: {out / 'verdicts.csv'}\nfindings: {out / 'findings.jsonl'}\n"
+                  f"evidence pack: {out / 'report.html'}" + (f" and {out / 'report.pdf'}" if pdf else ""))
+    return summary
+
+
+@app.command()
+def screen(
+    data_dir: Annotated[Path, typer.Argument(help="folder with parties, links and shipments (.csv/.xlsx/.json)")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="output folder")],
+    pdf: Annotated[bool, typer.Option(help="also render report.pdf (WeasyPrint)")] = False,
+    bom: Annotated[Optional[Path], typer.Option(help="bom.csv (output,input[,ratio]) extending the input map")] = None,
+) -> None:
+    """Screen shipments: list matches, XUAR locations, sectors, ILAB, WRO scopes, traced through every tier."""
+    if not data_dir.is_dir():
+        raise InputError("not a folder", file=str(data_dir))
+    run_screen(data_dir, out, pdf, bom)
+
+
+@bench_app.command("screen")
+def bench_screen(
+    sizes: Annotated[str, typer.Option(help="comma-separated link counts")] = "10000,100000,1000000",
+) -> None:
+    """Whole screening pipeline on generated data: time, peak memory and growth against the smallest size."""
+    from laborlens.screen.bench import run
+
+    ns = tuple(int(x) for x in sizes.split(","))
+    with console.status("screening generated supply chains…"):
+        rows = run(ns, progress=lambda r: console.print(f"  {r['links']:,} links: {r['seconds']:.1f} s"))
+    t = Table(title="Screening by size (matching, XUAR, indicators, mass balance, tracing)")
+    for col in ("links", "parties", "shipments", "seconds", "µs/link", "peak RSS MiB", "x links", "x time",
+                "presumption", "review", "clear"):
+        t.add_column(col)
+    base = rows[0]
+    for r in rows:
+        t.add_row(f"{r['links']:,}", f"{r['parties']:,}", f"{r['shipments']:,}", f"{r['seconds']:.2f}",
+                  f"{r['us_per_link']:.1f}", f"{r['peak_rss_mib']:.0f}", f"{r['links'] / base['links']:.0f}",
+                  f"{r['seconds'] / base['seconds']:.1f}", str(r["presumption"]), str(r["review"]),
+                  str(r["clear"]))
+    console.print(t)

@@ -1,0 +1,122 @@
+"""Party findings: list matches (with analyst decisions), XUAR locations, WRO scopes, ILAB goods."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import lru_cache
+from collections.abc import Callable, Mapping, Sequence  # noqa: F401
+
+from laborlens.decisions import HumanDecision
+from laborlens.geo import get_detector
+from laborlens.match.matcher import Matcher
+from laborlens.model import Finding, Link, Party
+from laborlens.names.normalize import name_key
+from laborlens.screen.indicators import country_name, ilab_goods, wro_scopes
+from laborlens.trace.graph import LinkColumns, as_columns
+
+SEVERITY = {"presumption": 2, "review": 1}
+
+
+def list_findings(parties: Sequence[Party], matcher: Matcher,
+                  decisions: Mapping[tuple[str, str], HumanDecision] | None = None,
+                  progress: Callable[[int], None] | None = None) -> list[Finding]:
+    """One finding per party whose name (or local-script name) matches a listed entity."""
+    from laborlens.match.engine import best_many
+
+    decisions = decisions or {}
+    out: list[Finding] = []
+    rows = [(n, p.country, p.address) for p in parties for n in (p.name, p.name_local) if n and n.strip()]
+    answers = dict(zip(rows, best_many(matcher, rows)))
+    for p in parties:
+        best = None
+        for name in (p.name, p.name_local):
+            if name and name.strip():
+                r = answers[(name, p.country, p.address)]
+                if r.entity_id and (best is None or r.score > best.score):
+                    best = r
+        if best is None or best.decision == "clear" and not decisions:
+            continue
+        human = decisions.get((name_key(best.query), best.entity_id))
+        if human and human.verdict == "dismissed":
+            out.append(Finding(p.id, "list_match", "info", f"match with {best.entity_id} {human.describe()}",
+                               best.list_name, best.edition, {**best.to_dict(), "human": human.describe()}))
+            continue
+        if best.decision == "clear" and not human:
+            continue
+        severity = "presumption" if best.decision == "match" or (human and human.verdict == "confirmed") \
+            else "review"
+        who = f" ({human.describe()})" if human else ""
+        summary = (f"name matches {best.list_name.upper()} {best.entity_id} '{best.entity_name}' "
+                   f"(score {best.score:.2f}, {best.decision}){who}")
+        details = best.to_dict()
+        if human:
+            details["human"] = human.describe()
+        out.append(Finding(p.id, "list_match", severity, summary, best.list_name, best.edition, details))
+    return out
+
+
+def xuar_findings(parties: Sequence[Party]) -> list[Finding]:
+    """A party is located in the XUAR by its address; a name alone ("Xinjiang ... Co.") counts fully only
+    when there is no address, and is a review indicator when the address places the party elsewhere."""
+    det = get_detector()
+    detect = lru_cache(maxsize=100_000)(det.detect)  # addresses repeat (warehouses, parks, agents)
+    out = []
+    for p in parties:
+        addr_hit = detect(p.address, p.country) if p.address else None
+        for field, text in (("address", p.address), ("name", p.name), ("name_local", p.name_local)):
+            if not text:
+                continue
+            r = addr_hit if field == "address" else detect(text, p.country)
+            if r is None:
+                continue
+            sev = "presumption" if r.confidence == "high" else "review"
+            note = ""
+            if field != "address" and p.address and addr_hit is None:
+                sev, note = "review", " (the address does not place it in the XUAR)"
+            out.append(Finding(p.id, "xuar_location", sev, f"{field} places the party in the XUAR: "
+                               f"{r.explanation}{note}", "XUAR gazetteer", "NBS 2023",
+                               {"field": field, "place": r.place, "name_zh": r.name_zh, "code": r.code,
+                                "level": r.level, "method": r.method, "confidence": r.confidence}))
+            break
+    return out
+
+
+def link_findings(parties: Mapping[str, Party], links: Sequence[Link] | LinkColumns,
+                  wro_edition: str = "") -> list[Finding]:
+    """WRO scopes and ILAB good/country pairs for what each supplier sells (country of production)."""
+    seen: set[tuple[str, str, str]] = set()
+    sold: dict[str, set[str]] = defaultdict(set)
+    cols = as_columns(links)
+    for sup, mat in zip(cols.supplier_id, cols.material):
+        sold[sup].add(mat)
+    out = []
+    for pid, materials in sold.items():
+        p = parties.get(pid)
+        if p is None:
+            continue
+        for m in sorted(materials):
+            for hit in wro_scopes(m, p.country, p.name):
+                if ("wro", pid, hit.wro_id) not in seen:
+                    seen.add(("wro", pid, hit.wro_id))
+                    out.append(Finding(pid, "wro_scope", "presumption", f"CBP {hit.wro_id}: {hit.text}",
+                                       "wro", wro_edition, {"material": m, "wro_id": hit.wro_id}))
+            for g in ilab_goods(m, p.country):
+                if g.forced_labor and ("ilab", pid, g.good) not in seen:
+                    seen.add(("ilab", pid, g.good))
+                    kinds = "forced labor" + (" and child labor" if g.child_labor else "")
+                    out.append(Finding(pid, "ilab_good", "review",
+                                       f"ILAB lists {g.good} from {g.country} ({kinds}); this party sells {m}",
+                                       "ilab", "2022", {"good": g.good, "country": g.country, "material": m}))
+    return out
+
+
+def party_severity(findings: Sequence[Finding]) -> dict[str, int]:
+    sev: dict[str, int] = {}
+    for f in findings:
+        s = SEVERITY.get(f.severity, 0)
+        if s > sev.get(f.party_id, 0):
+            sev[f.party_id] = s
+    return sev
+
+
+__all__ = ["country_name", "link_findings", "list_findings", "party_severity", "xuar_findings"]
