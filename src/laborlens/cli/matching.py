@@ -41,7 +41,10 @@ def match(
 
     if not queries.exists():
         raise InputError("file not found", file=str(queries))
+    from laborlens.cli.app import settings
+
     matcher = matcher_for_store(store(), list_)
+    workers = workers or settings().workers
     total = count_rows(queries)
     with _progress() as prog:
         task = prog.add_task("matching", total=total)
