@@ -23,6 +23,8 @@ from laborlens.trace import LinkColumns, MaterialMap, SupplyGraph, mass_balance
 
 Progress = Callable[[float, str], None]
 MAX_DETAILED = 300  # shipments given their own section (tier map) in the evidence pack
+DETAIL_ALL = 2000  # up to this many shipments, every one gets its full upstream list (tier maps in the UI)
+MAX_UPSTREAM_LISTED = 200
 
 
 @dataclass(slots=True)
@@ -91,12 +93,14 @@ def screen_tables(parties: Sequence[Party], links: Sequence[Link] | LinkColumns,
     # touch most of a cotton or solar chain, and listing each of them per shipment would grow quadratically.
     traced = graph.trace(sev, detail=False)
     presumptive = graph.trace({k: v for k, v in sev.items() if v >= 2}, detail=True)
+    nearest_untraced = graph.trace({p: 1 for p in _untraced_parties(links, shipments, mmap)}, detail=False)
+    detailed = _detailed_ids(shipments, traced)
     by_party: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
         by_party[f.party_id].append(f)
     verdicts: list[Verdict] = []
     progress(0.8, "writing verdicts")
-    for s, t, tp in zip(shipments, traced, presumptive):
+    for s, t, tp, tu in zip(shipments, traced, presumptive, nearest_untraced):
         reasons: list[str] = []
         level = t.severity
         if tp.worst is not None:
@@ -108,8 +112,13 @@ def screen_tables(parties: Sequence[Party], links: Sequence[Link] | LinkColumns,
         if sector:
             reasons.append(f"UFLPA high-priority sector: {sector.sector} (designated {sector.year}, {sector.via})")
             level = max(level, 1)
-        up = graph.upstream(s.id)
-        untraced = sorted({p for p, _m, _t in up.untraced})
+        if s.id in detailed:
+            up = graph.upstream(s.id)
+            untraced = sorted({p for p, _m, _t in up.untraced})
+            n_up, up_list = up.count, [list(x) for x in up.parties[:MAX_UPSTREAM_LISTED]]
+        else:  # large runs: the nearest untraced party only (one search for all shipments)
+            untraced = [tu.party_id] if tu.worst is not None else []
+            n_up, up_list = -1, []
         if untraced and level < 2:
             reasons.append(f"{len(untraced)} upstream part{'y' if len(untraced) == 1 else 'ies'} with untraced "
                            f"inputs: {', '.join(untraced[:5])}{'…' if len(untraced) > 5 else ''}")
@@ -119,12 +128,35 @@ def screen_tables(parties: Sequence[Party], links: Sequence[Link] | LinkColumns,
                     "materials": list(h.materials), "assumed": h.assumed} for h in hits]
         verdicts.append(Verdict(s.id, s.importer_id, s.exporter_id, s.material, s.hts, s.description, verdict,
                                 list(t.path), t.tier, reasons or ["no finding upstream"], tainted, untraced,
-                                up.count, [list(x) for x in up.parties]))
+                                n_up, up_list))
     lists = sorted({(e.list_name, e.edition) for e in matcher.entries})
     return ScreenResult(by_id, links if isinstance(links, LinkColumns) else list(links), list(shipments),
                         findings, verdicts,
                         [asdict(f) for f in mb.flags], [{"list": a, "edition": b} for a, b in lists],
                         datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))
+
+
+def _untraced_parties(links: Sequence[Link] | LinkColumns, shipments: Sequence[Shipment],
+                      mmap: MaterialMap) -> set[str]:
+    """Parties that sell a non-raw material but have no recorded inputs at all: a tier still to trace."""
+    cols = links if isinstance(links, LinkColumns) else LinkColumns.from_links(links)
+    buyers = set(cols.buyer_id)
+    out: set[str] = set()
+    raw: dict[str, bool] = {}
+    for sup, mat in [*zip(cols.supplier_id, cols.material), *((x.exporter_id, x.material) for x in shipments)]:
+        if sup not in buyers and sup not in out:
+            if mat not in raw:
+                raw[mat] = mmap.is_raw(mat)
+            if not raw[mat]:
+                out.add(sup)
+    return out
+
+
+def _detailed_ids(shipments: Sequence[Shipment], traced) -> set[str]:
+    if len(shipments) <= DETAIL_ALL:
+        return {s.id for s in shipments}
+    ranked = sorted(zip(shipments, traced), key=lambda st: -st[1].severity)
+    return {s.id for s, _t in ranked[:MAX_DETAILED]}
 
 
 def write_outputs(result: ScreenResult, out_dir: Path, html: bool = True, pdf: bool = True) -> dict[str, Path]:
