@@ -162,8 +162,16 @@ def _spark(matcher: Matcher, queries: Path) -> Iterator[list[list[str]]]:
         from pyspark.sql import SparkSession
     except ImportError:
         raise InputError("the spark engine needs PySpark: pip install 'laborlens[spark]'") from None
+    import sys
+
     list(islice(read_queries(queries), 1))
-    spark = SparkSession.builder.master("local[*]").appName("laborlens-match").getOrCreate()
+    # Spark's Python workers must run this interpreter (the one with laborlens installed).
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+    spark = (SparkSession.builder.master("local[2]").appName("laborlens-match")
+             .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
+             .config("spark.driver.bindAddress", "127.0.0.1").getOrCreate())
+    spark.sparkContext.setLogLevel("ERROR")
     try:
         df = spark.read.csv(str(queries), header=True)
         bc = spark.sparkContext.broadcast(matcher)

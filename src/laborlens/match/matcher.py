@@ -120,7 +120,7 @@ class Matcher:
         forms = self.query_forms(name)
         qweights = [weights(f.tokens, self.index.idf) for f in forms]
         best: dict[int, tuple[float, PairScore, int, NameForm]] = {}
-        for ni in self.index.candidates(forms):
+        for ni in sorted(self.index.candidates(forms)):  # sorted: ties go to the primary name
             iname = self.index.names[ni]
             for qf, qw in zip(forms, qweights):
                 ps = score_forms(iname.form, qf, self.index.idf, self.index.kinds, list(iname.weights), qw)
