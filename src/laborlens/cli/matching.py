@@ -139,7 +139,7 @@ def bench_match(
                       f"{q['baseline_wratio_90']['per_kind'][k]['rate']:.3f}")
         for key in ("precision", "recall", "f1"):
             t.add_row(f"[b]{key}[/b]", f"{q['laborlens'][key]:.3f}", f"{q['baseline_wratio_90'][key]:.3f}")
-        console.print(t)
+        console.print(t, width=180)
     else:
         console.print(f"[yellow]labelled set {labelled} not found: quality skipped[/yellow]")
     with tempfile.TemporaryDirectory() as d, _progress() as prog:
@@ -154,7 +154,7 @@ def bench_match(
               f"{tp['peak_rss_mib_main']:.0f} main / {tp['peak_rss_mib_workers']:.0f} per worker")
     t.add_row("baseline WRatio cdist", f"{tp['baseline_seconds']:.1f}", f"{tp['baseline_qps']:,.0f}",
               f"{tp['peak_rss_mib_after_baseline']:.0f}")
-    console.print(t)
+    console.print(t, width=180)
     console.print(f"speed ratio laborlens / baseline: {tp['speed_ratio']:.2f}x")
     if json_out:
         json_out.write_text(json.dumps(figures, indent=2, default=str))

@@ -29,7 +29,7 @@ def run_screen(data_dir: Path, out: Path, pdf: bool, bom: Optional[Path] = None)
     t.add_row("[red]presumption[/red]", str(summary["presumption"]))
     t.add_row("[yellow]review[/yellow]", str(summary["review"]))
     t.add_row("[green]clear[/green]", str(summary["clear"]))
-    console.print(t)
+    console.print(t, width=180)
     console.print(f"verdicts: {out / 'verdicts.csv'}\nfindings: {out / 'findings.jsonl'}\n"
                   f"evidence pack: {out / 'report.html'}" + (f" and {out / 'report.pdf'}" if pdf else ""))
     return summary
@@ -68,4 +68,4 @@ def bench_screen(
                   f"{r['us_per_link']:.1f}", f"{r['peak_rss_mib']:.0f}", f"{r['links'] / base['links']:.0f}",
                   f"{r['seconds'] / base['seconds']:.1f}", str(r["presumption"]), str(r["review"]),
                   str(r["clear"]))
-    console.print(t)
+    console.print(t, width=180)
