@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from laborlens.model import WatchEntry
 from laborlens.names.normalize import NameForm, Token, analyze, kind_of
+from laborlens.names.vocab import ABBREVIATIONS, GENERIC, LEGAL, LEGAL_CANON, STOP, place_names, singular
 
 RETRIEVE_KINDS = ("distinct", "number", "generic", "place", "org")
 
@@ -96,10 +97,21 @@ class WatchlistIndex:
         # A fixed cut (not a share of the list) keeps the work per query flat as lists grow.
         self._common_cut = common_cut
         self._del: dict[str, set[str]] = defaultdict(set)
-        for w, k in kinds.items():
-            if k in ("distinct", "generic", "place"):
-                for d in _deletes(w, _depth(w)):
-                    self._del[d].add(w)
+        spellings: dict[str, set[str]] = defaultdict(set)  # as written ("biotech") → canonical token
+        for n in self.names:
+            for t in n.form.tokens:
+                if t.kind in ("distinct", "generic", "place"):
+                    spellings[t.text].add(t.text)
+                    raw = t.raw.lower()
+                    if raw.isalnum() and raw != t.text:
+                        spellings[raw].add(t.text)
+        for w, targets in spellings.items():
+            for d in _deletes(w, _depth(w)):
+                self._del[d] |= targets
+        # words a run-together name may be made of: the lists' own words first, then legal, stop, industry
+        # and place words (``wordsegment`` knows English, not brands or pinyin)
+        self._split_vocab = (set(kinds) | set(spellings) | LEGAL | set(LEGAL_CANON) | STOP | GENERIC
+                             | set(place_names()) | set(ABBREVIATIONS))
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -128,11 +140,13 @@ class WatchlistIndex:
                 i += n
                 changed = True
                 continue
-            if t.kind == "distinct" and t.text not in self.kinds and len(t.text) >= 7:
+            if t.kind == "distinct" and t.text not in self.kinds and len(t.text) >= 5:
                 parts = self._split(t.text)
                 if parts:
+                    how = f"split {t.raw}→{' '.join(parts)}"
                     for p in parts:
-                        out.append(Token(p, t.raw, kind_of(p), f"split {t.raw}→{' '.join(parts)}"))
+                        for tok in analyze(p)[0].tokens:
+                            out.append(Token(tok.text, t.raw, tok.kind, how))
                     i += 1
                     changed = True
                     continue
@@ -142,16 +156,21 @@ class WatchlistIndex:
             return None
         return NameForm(form.name, tuple(out), form.reading + "; regrouped", form.han, form.truncated)
 
+    def _known_piece(self, piece: str) -> bool:
+        if len(piece) == 2:  # "co", "ja", "hy": only as a word of a listed name or a legal form
+            return piece in self.kinds or piece in LEGAL
+        return piece in self._split_vocab or singular(piece) in self._split_vocab
+
     def _split(self, word: str) -> list[str] | None:
-        """Fewest-pieces split of ``word`` into listed words of 3+ letters (dynamic programming)."""
+        """Fewest-pieces split of ``word`` into known words (dynamic programming)."""
         n = len(word)
         best: list[list[str] | None] = [None] * (n + 1)
         best[0] = []
         for end in range(1, n + 1):
-            for start in range(max(0, end - 20), end - 2):
+            for start in range(max(0, end - 20), end - 1):
                 piece = word[start:end]
                 prev = best[start]
-                if prev is not None and piece in self.kinds:
+                if prev is not None and self._known_piece(piece):
                     cand = prev + [piece]
                     if best[end] is None or len(cand) < len(best[end]):  # type: ignore[arg-type]
                         best[end] = cand
@@ -187,6 +206,15 @@ class WatchlistIndex:
                     else:
                         weak_hits.update(self.weak_postings.get(w, ()))
             rare.update(i for i, c in weak_hits.items() if c >= self.weak_need[i])
+            if not any(t.kind in ("distinct", "number") and t.text in self.postings for t in form.tokens):
+                # nothing distinctive in common (a name cut before its brand, or only industry words): the
+                # names that contain every one of the query's place and industry words
+                sets = [self.postings[t.text] for t in form.tokens
+                        if t.kind in ("place", "generic") and t.text in self.postings]
+                if len(sets) >= 2:
+                    inter = set.intersection(*sorted(sets, key=len))
+                    if len(inter) <= self._common_cut:
+                        rare |= inter
             found |= rare if rare else common
             for bg in _bigrams(form.han):
                 post = self.han_postings.get(bg)

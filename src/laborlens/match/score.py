@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from rapidfuzz.distance import OSA, Indel
 
 from laborlens.names.normalize import NameForm, Token
-from laborlens.names.vocab import pinyin_syllable_count
+from laborlens.names.vocab import LEGAL, common_english, pinyin_syllable_count
 
-KIND_WEIGHT = {"distinct": 1.0, "number": 0.8, "generic": 0.22, "place": 0.3, "org": 0.12, "legal": 0.02,
-               "stop": 0.0}
+KIND_WEIGHT = {"distinct": 1.0, "number": 0.8, "generic": 0.22, "place": 0.3, "org": 0.12, "initial": 0.3,
+               "legal": 0.02, "stop": 0.0}
 FUZZY_MIN = 0.8  # Indel similarity under which two tokens are different words
 DISTINCT_MIN = 0.5  # share of the listed name's distinctive weight that must be found
 
@@ -39,17 +39,26 @@ def token_sim(a: Token, b: Token, allow_prefix: bool, known: frozenset[str] | di
     """
     if a.text == b.text:
         return 1.0, "exact"
-    if {a.kind, b.kind} & {"legal", "stop"}:
-        return 0.0, ""
-    if allow_prefix and len(b.text) >= 2 and a.text.startswith(b.text):
+    if allow_prefix and a.text.startswith(b.text) and (len(b.text) >= 2 or a.kind == "legal"):
         return 0.9, f"truncated {b.raw}…"
+    if b.kind == "stop" or (b.kind == "legal" and a.kind != "legal"):
+        return 0.0, ""
+    if a.kind in ("legal", "stop"):  # a misspelt legal form ("Limietd") is still the legal form
+        if a.kind == "legal" and b.kind == "distinct" and b.text not in known and len(b.text) >= 5 \
+                and OSA.distance(a.raw.lower(), b.text) == 1:
+            return 0.85, "spelling"
+        return 0.0, ""
+    if allow_prefix:  # a cut-off fragment is not an initial
+        return 0.0, ""
     if len(a.text) == 1 or len(b.text) == 1:  # initials in person names: "J." ~ "John"
         if a.text[0] == b.text[0] and (len(a.text) == 1) != (len(b.text) == 1):
             return 0.6, "initial"
         return 0.0, ""
     if b.kind not in ("distinct",) or b.text in known or a.text.isdigit() or b.text.isdigit():
         return 0.0, ""
-    if a.kind == "distinct":
+    if a.kind == "distinct" and len(a.text) == len(b.text):
+        # same length, same number of syllables: a syllable was swapped (Tianwei/Tianmei), a new name;
+        # a dropped or added letter (Guanghui/Guanhui) is a typo
         na, nb = pinyin_syllable_count(a.text), pinyin_syllable_count(b.text)
         if na and na == nb:
             return 0.0, ""
@@ -66,8 +75,13 @@ def token_sim(a: Token, b: Token, allow_prefix: bool, known: frozenset[str] | di
     return (best, "spelling") if best else (0.0, "")
 
 
+ENGLISH_FACTOR = 0.6  # an ordinary English word (Camel, Hope, Library) names a company less than a brand
+
+
 def _weights(tokens: tuple[Token, ...], idf: dict[str, float]) -> list[float]:
-    return [KIND_WEIGHT[t.kind] * (idf.get(t.text, 1.0) if t.kind == "distinct" else 1.0) for t in tokens]
+    english = common_english()
+    return [KIND_WEIGHT[t.kind] * (idf.get(t.text, 1.0) * (ENGLISH_FACTOR if t.text in english else 1.0)
+                                   if t.kind == "distinct" else 1.0) for t in tokens]
 
 
 def weights(tokens: tuple[Token, ...], idf: dict[str, float]) -> list[float]:
@@ -95,7 +109,7 @@ def score_forms(listed: NameForm, query: NameForm, idf: dict[str, float],
                or (b.kind == "distinct" and b.text not in known)]
     if fuzzy_q:
         for i, a in enumerate(lt):
-            if a.kind in ("legal", "stop"):
+            if a.kind == "stop":
                 continue
             for j in fuzzy_q:
                 if qt[j].text == a.text:
@@ -116,24 +130,35 @@ def score_forms(listed: NameForm, query: NameForm, idf: dict[str, float],
             via = "; ".join(x for x in (lt[i].how, qt[j].how, detail) if x)
             out.matched.append((lt[i].raw, qt[j].raw, round(sim, 3), via))
 
-    # A truncated query cannot be blamed for the listed words after its cut.
+    # A truncated query cannot be blamed for the listed words after its cut, provided the cut is where the
+    # query ends (its last whole word matched the listed name).
     upto = len(lt)
-    if query.truncated and any(qsim):
+    fragment = bool(query.truncated and qt and not qsim[last] and qt[last].kind == "distinct"
+                    and qt[last].text not in known)
+    tail = last - 1 if fragment else last
+    while tail >= 0 and qt[tail].kind in ("stop", "legal"):
+        tail -= 1
+    if query.truncated and tail >= 0 and qsim[tail]:
         matched_pos = [i for i, s in enumerate(lsim) if s]
         upto = max(matched_pos) + 1 if matched_pos else len(lt)
         if upto < len(lt):
             out.notes.append(f"query looks truncated; {len(lt) - upto} trailing listed word(s) not required")
 
+    # The cut-off last word of a truncated name ("CO L", "TEXTIL") is not evidence either way.
+    qw_eff = list(qw)
+    if fragment:
+        qw_eff[last] = 0.0
     l_total = sum(lw[:upto]) or 1e-9
-    q_total = sum(qw) or 1e-9
+    q_total = sum(qw_eff) or 1e-9
     recall = sum(w * s for w, s in zip(lw[:upto], lsim[:upto])) / l_total
-    precision = sum(w * s for w, s in zip(qw, qsim)) / q_total
+    precision = sum(w * s for w, s in zip(qw_eff, qsim)) / q_total
     score = 0.6 * recall + 0.4 * precision
 
     d_idx = [i for i in range(upto) if lt[i].kind in ("distinct", "number")]
     if d_idx:
         d_found = sum(lw[i] * lsim[i] for i in d_idx) / sum(lw[i] for i in d_idx)
-        if d_found < DISTINCT_MIN:
+        top = max(d_idx, key=lambda i: lw[i])
+        if d_found < DISTINCT_MIN or (not lsim[top] and lw[top] > max((lw[i] for i in d_idx if i != top), default=0.0)):
             score *= 0.55
             out.notes.append("the distinctive part of the listed name was not found")
     else:
@@ -150,9 +175,9 @@ def score_forms(listed: NameForm, query: NameForm, idf: dict[str, float],
         if l_k and q_k and not any(lsim[i] for i in l_k) and not any(qsim[j] for j in q_k):
             score *= factor
             out.notes.append(f"{label} words differ")
-    q_extra_d = [j for j, t in enumerate(qt) if t.kind in ("distinct", "number") and not qsim[j]]
+    q_extra_d = [j for j, t in enumerate(qt) if t.kind in ("distinct", "number") and not qsim[j] and qw_eff[j]]
     if q_extra_d:
-        share = sum(qw[j] for j in q_extra_d) / q_total
+        share = sum(qw_eff[j] for j in q_extra_d) / q_total
         score *= 1.0 - 0.6 * share
         out.notes.append("query has distinctive words the listed name lacks")
 

@@ -16,7 +16,7 @@ from laborlens.names import chinese
 from laborlens.names.vocab import (ABBREVIATIONS, GENERIC, LEGAL, LEGAL_CANON, ORG, STOP, place_names, provinces,
                                    singular)
 
-KINDS = ("distinct", "number", "generic", "place", "org", "legal", "stop")
+KINDS = ("distinct", "number", "generic", "place", "org", "initial", "legal", "stop")
 
 # List annotations that are not part of an entity's name.
 _ANNOTATION = re.compile(
@@ -63,6 +63,8 @@ def clean(text: str) -> str:
 
 
 def kind_of(tok: str) -> str:
+    if len(tok) == 1 and tok.isalpha():
+        return "initial"
     if tok in LEGAL:
         return "legal"
     if tok in STOP:

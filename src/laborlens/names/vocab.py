@@ -22,8 +22,11 @@ LEGAL = frozenset(
     bhd berhad sdn pte pvt jsc ojsc pjsc llp lp kg oy ab as srl spa tbk pt cv sro kk""".split()
 )
 # Organisational words: part of the name, weakly distinctive.
-ORG = frozenset("group holding branch general subsidiary affiliate enterprise enterprises".split())
-STOP = frozenset("and of the for de del la le des und et".split())
+ORG = frozenset("""group holding branch general subsidiary subsidiaries affiliate affiliates affiliated subordinate
+    enterprise enterprises entity entities""".split())
+# Stop words, and number words (list annotations such as "and eight Zhuhai-based subsidiaries").
+STOP = frozenset("""and of the for de del la le des und et its their one two three four five six seven eight nine
+    ten eleven twelve""".split())
 
 # Abbreviations seen on manifests and bills of lading, expanded to the listed spelling.
 ABBREVIATIONS: dict[str, str] = {
@@ -67,7 +70,8 @@ GENERIC = frozenset(
     northern southern great golden union united universal global world century modern national
     state public consolidated associated first second third import-export reserve transfer storage
     distribution grinding machine precision product products ingredient ingredients fruit vegetable
-    operation enterprise enterprises investment venture home household light heavy special
+    operation enterprise enterprises investment venture home household light heavy special chinese
+    medicinal herbal herb county city district province prefecture township village town zone base based
     """.split()
 )
 
@@ -154,3 +158,11 @@ def pinyin_syllable_count(word: str) -> int:
             if best[start] < inf and word[start:end] in syl:
                 best[end] = min(best[end], best[start] + 1)
     return best[n] if n >= 2 and best[n] < inf else 0
+
+
+@lru_cache(maxsize=1)
+def common_english() -> frozenset[str]:
+    """Ordinary English words (a reference corpus of word frequencies): as distinctive words of a company
+    name they say less than an invented brand or a pinyin name, so they weigh less."""
+    lines = (HERE / "english_common.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(x for x in lines if x and not x.startswith("#"))
