@@ -149,3 +149,14 @@ def test_retrieval_cost_does_not_grow_with_list_size():
     small, big = Matcher(base), Matcher(base + filler)
     q = small.query_forms("XINJIANG DAQO NEW ENERGY CO LTD")
     assert len(big.index.candidates(q)) <= len(small.index.candidates(q)) + 5
+
+
+def test_quality_on_phenomena_generated_from_the_whole_list(m):
+    """Variants of all 75 listed entities (most are not in the development set): a regression guard."""
+    from laborlens.match.calibrate import metrics
+    from laborlens.match.phenomena import phenomena_set
+
+    rows = phenomena_set(m.entries)
+    assert len({r.kind for r in rows}) >= 8 and rows == phenomena_set(m.entries)
+    res = metrics(rows, [m.best(r.name, r.country) for r in rows], m.thresholds.match)
+    assert res["precision"] >= 0.98 and res["recall"] >= 0.95, res

@@ -90,6 +90,7 @@ def _peak_mib() -> tuple[float, float]:
 
 def quality(matcher: Matcher, rows: list[Labelled], entries: list[WatchEntry]) -> dict:
     ours = metrics(rows, [matcher.best(r.name, r.country) for r in rows], matcher.thresholds.match)
+    # the decision the user sees: a "match" above the calibrated threshold
     ids, scores = baseline_best([r.name for r in rows], entries)
     base_results = [MatchResult(r.name, s, "", i) for r, i, s in zip(rows, ids, scores)]
     base = metrics(rows, base_results, 0.90)

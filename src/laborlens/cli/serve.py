@@ -1,0 +1,104 @@
+"""``laborlens serve`` (web UI and API) and ``laborlens users`` (accounts and API tokens)."""
+
+from __future__ import annotations
+
+import os
+from enum import Enum
+from pathlib import Path
+
+import typer
+from rich.table import Table
+from rich.text import Text
+from sqlalchemy import select
+
+from laborlens import accounts
+from laborlens.cli.app import app, console, settings, store
+from laborlens.errors import InputError, NotFound
+from laborlens.store.models import User
+
+users_app = typer.Typer(help="User accounts (viewer < analyst < admin) and API tokens.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+
+
+class Role(str, Enum):
+    viewer = "viewer"
+    analyst = "analyst"
+    admin = "admin"
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
+    port: int = typer.Option(8000, min=1, max=65535, help="Port to listen on."),
+    max_upload_mb: int = typer.Option(200, min=1, help="Largest upload accepted (all files together)."),
+    https_cookies: bool = typer.Option(False, help="Mark the session cookie Secure (behind HTTPS)."),
+    jobs: int = typer.Option(2, min=1, help="Screening jobs run at the same time."),
+) -> None:
+    """Serve the web UI and the API under /api (OpenAPI at /openapi.json)."""
+    import uvicorn
+
+    from laborlens.api import create_app
+
+    application = create_app(settings(), upload_limit=max_upload_mb * 1024 * 1024, job_workers=jobs,
+                             https_only=https_cookies)
+    with application.state.store.session() as s:
+        if s.execute(select(User.id).limit(1)).first() is None:
+            console.print(Text("No accounts yet: create one with `laborlens users add NAME --role admin`.",
+                               style="yellow"))
+    console.print(f"laborlens on http://{host}:{port}/  (API docs: /openapi.json)")
+    uvicorn.run(application, host=host, port=port, log_level="info", proxy_headers=False)
+
+
+def _password(password_file: Path | None) -> str:
+    if password_file is not None:
+        try:
+            lines = password_file.read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            raise InputError(f"cannot read password file: {exc.strerror}", file=str(password_file)) from None
+        return lines[0] if lines else ""
+    env = os.environ.get("LABORLENS_PASSWORD")
+    if env:
+        return env
+    return typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@users_app.command("add")
+def add(
+    username: str = typer.Argument(..., help="User name (letters, digits, . _ @ -)."),
+    role: Role = typer.Option(Role.viewer, "--role", "-r", help="viewer, analyst or admin."),
+    password_file: Path | None = typer.Option(None, "--password-file", help="File whose first line is the "
+                                              "password (else $LABORLENS_PASSWORD, else a hidden prompt)."),
+) -> None:
+    """Create an account. There are no default accounts or passwords."""
+    password = _password(password_file)
+    with store().session() as s:
+        accounts.add_user(s, username, password, role.value, actor="cli")
+    console.print(Text(f"added {username} ({role.value})"))
+
+
+@users_app.command("token")
+def token(
+    username: str = typer.Argument(..., help="Account the token acts as."),
+    name: str = typer.Option(..., "--name", "-n", help="What the token is for (shown in the audit log)."),
+) -> None:
+    """Create an API token for USERNAME and print it once (only its SHA-256 is stored)."""
+    with store().session() as s:
+        u = s.execute(select(User).where(User.username == username)).scalar()
+        if u is None:
+            raise NotFound(f"no user {username!r}")
+        clear = accounts.create_token(s, u, name)
+    console.print(Text(clear), soft_wrap=True)
+    console.print(Text("Keep it now: it cannot be shown again. Send it as 'Authorization: Bearer <token>'.",
+                       style="dim"), highlight=False)
+
+
+@users_app.command("list")
+def list_() -> None:
+    """Every account with its role."""
+    table = Table(title="Users", title_justify="left")
+    for col in ("user", "role", "created (UTC)", "disabled"):
+        table.add_column(col)
+    with store().session() as s:
+        for u in accounts.list_users(s):
+            table.add_row(Text(u.username), u.role, f"{u.created_at:%Y-%m-%d %H:%M}", "yes" if u.disabled else "")
+    console.print(table)
