@@ -99,3 +99,15 @@ def test_pinyin_syllable_count(word, n):
 def test_pinyin_written_out_meets_english_terms():
     toks = {t.text for t in analyze("Example Xin Nengyuan Youxian Gongsi")[0].tokens}
     assert {"new", "energy"} <= toks
+
+
+@pytest.mark.parametrize("name, legal", [
+    ("Tridonex S. de R.L. de C.V.", {"s", "r", "l", "c", "v"}),
+    ("Example Sdn. Bhd.", {"sdn", "bhd"}),
+    ("PT Example Indonesia Tbk", {"pt", "tbk"}),
+    ("Example GmbH", {"gmbh"}),
+])
+def test_foreign_legal_forms_are_recognised(name, legal):
+    kinds = {t.text: t.kind for t in analyze(name)[0].tokens}
+    assert all(kinds[w] == "legal" for w in legal)
+    assert kinds["example" if "example" in kinds else "tridonex"] == "distinct"

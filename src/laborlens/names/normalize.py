@@ -85,8 +85,17 @@ def _tok(word: str, raw: str, how: str = "") -> Token:
     return Token(word, raw, kind_of(word), how)
 
 
+def _org_type_words(text: str) -> frozenset[str]:
+    """Words inside legal forms that rigour (OpenSanctions' name library) recognises in many languages
+    ("S. de R.L. de C.V.", "Sdn. Bhd.", "PT … Tbk", "Aktiengesellschaft")."""
+    from rigour.names import extract_org_types
+
+    return frozenset(w for span, _ in extract_org_types(text) for w in _SPLIT.split(span.casefold()) if w)
+
+
 def _latin_tokens(text: str, short_compounds: bool = False) -> list[Token]:
     raws = [r for r in _SPLIT.split(text) if r]
+    legal_words = _org_type_words(text)
     out: list[Token] = []
     i = 0
     compounds = chinese.pinyin_compounds()
@@ -124,7 +133,10 @@ def _latin_tokens(text: str, short_compounds: bool = False) -> list[Token]:
             s = singular(raw)
             if s != raw and (s in GENERIC or kind_of(raw) == "generic"):
                 tok, how = s, ""
-        out.append(_tok(tok, raw, how))
+        t = _tok(tok, raw, how)
+        if raw in legal_words and t.kind not in ("legal", "stop"):
+            t = Token(t.text, raw, "legal", "legal form (rigour)")
+        out.append(t)
     return out
 
 

@@ -19,7 +19,7 @@ HERE = Path(__file__).parent / "data"
 # Legal forms (single tokens after tokenisation). Weight ~0: they say what kind of body, not which one.
 LEGAL = frozenset(
     """co company companies corp corporation inc incorporated llc ltd limited plc gmbh ag sa sarl bv nv
-    bhd berhad sdn pte pvt jsc ojsc pjsc llp lp kg oy ab as srl spa tbk pt cv sro kk""".split()
+    bhd berhad sdn pte pvt jsc ojsc pjsc llp lp kg oy ab as srl spa tbk pt cv sro kk tnhh""".split()
 )
 # Organisational words: part of the name, weakly distinctive.
 ORG = frozenset("""group holding branch general subsidiary subsidiaries affiliate affiliates affiliated subordinate
