@@ -86,7 +86,7 @@ def rrm_load_real() -> None:
 def _board_table(views: list[rrm_board.CaseView], title: str) -> Table:
     t = Table(title=title, title_justify="left")
     for c in ("case", "facility", "state", "sector", "stage", "next deadline", "due", "status"):
-        t.add_column(c, overflow="fold")
+        t.add_column(c, overflow="fold", no_wrap=c in ("case", "status"))
     for v in views:
         nd = v.next_deadline
         label = "" if nd is None else nd.clock.label + ("" if nd.clock.verified else " [unverified]")
@@ -116,7 +116,7 @@ def rrm_alerts(as_of: str = AsOf, soon: int = typer.Option(7)) -> None:
         alerts = rrm_board.alerts(s, _day(as_of), soon)
     t = Table(title=f"RRM alerts ({len(alerts)})", title_justify="left")
     for c in ("case", "facility", "clock", "due", "status", "note"):
-        t.add_column(c, overflow="fold")
+        t.add_column(c, overflow="fold", no_wrap=c in ("case", "status"))
     for a in alerts:
         d = a.deadline
         t.add_row(a.case_id, _t(a.facility), _t(d.clock.label + ("" if d.clock.verified else " [unverified]")),
@@ -189,7 +189,7 @@ def rrm_timeline(case: str, as_of: str = AsOf, html: Path = typer.Option(None)) 
     t = Table(title=Text(f"{case}: {v.petition.facility} (stage: {v.facts.stage}; version {v.version})"),
               title_justify="left")
     for c in ("date", "what", "detail", "status"):
-        t.add_column(c, overflow="fold")
+        t.add_column(c, overflow="fold", no_wrap=c == "status")
     for e in entries:
         what = Text(e.what, style="italic" if e.kind == "deadline" else "")
         t.add_row(_t(e.when.describe() if e.kind == "event" else e.when.text), what, _t(e.detail),
@@ -261,7 +261,7 @@ def def_list(as_user: str = AsUser, q: str = typer.Option("", help="Pseudonym or
         cases = dfn.list_cases(s, who, q)
     t = Table(title=f"Defender cases ({len(cases)})", title_justify="left")
     for c in ("case", "country", "role", "threats", "risk", "consent", "actions", "status", "version"):
-        t.add_column(c, overflow="fold")
+        t.add_column(c, overflow="fold", no_wrap=c == "case")
     for c in cases:
         t.add_row(c.pseudonym, _t(c.country), c.role, ", ".join(c.threats), c.risk,
                   "yes" if c.consent_to_publicity else "no", str(len(c.actions)), c.status, str(c.version))

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from laborlens.model import WatchEntry
-from laborlens.names.normalize import NameForm, Token, analyze, kind_of
+from laborlens.names.normalize import NameForm, Token, analyze
 from laborlens.names.vocab import ABBREVIATIONS, GENERIC, LEGAL, LEGAL_CANON, STOP, place_names, singular
 
 RETRIEVE_KINDS = ("distinct", "number", "generic", "place", "org")
@@ -59,8 +59,6 @@ class WatchlistIndex:
                     if form.tokens or form.han:
                         self.names.append(IndexedName(ei, n, ni > 0, form))
         df: Counter[str] = Counter()
-        for ei in range(len(self.entries)):
-            pass
         per_entry: dict[int, set[str]] = defaultdict(set)
         self.postings: dict[str, set[int]] = defaultdict(set)
         # Names with no distinctive word ("Xinjiang Energy (Group) Co., Ltd.") can only be found through their

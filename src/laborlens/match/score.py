@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from rapidfuzz.distance import OSA, Indel
 
 from laborlens.names.normalize import NameForm, Token
-from laborlens.names.vocab import LEGAL, common_english, pinyin_syllable_count
+from laborlens.names.vocab import common_english, pinyin_syllable_count
 
 KIND_WEIGHT = {"distinct": 1.0, "number": 0.8, "generic": 0.22, "place": 0.3, "org": 0.12, "initial": 0.3,
                "legal": 0.02, "stop": 0.0}
