@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping, Sequence  # noqa: F401
 from laborlens.decisions import HumanDecision
 from laborlens.geo import get_detector
 from laborlens.match.matcher import Matcher
-from laborlens.model import Finding, Link, Party
+from laborlens.model import Finding, Link, Party, WatchEntry
 from laborlens.names.normalize import name_key
 from laborlens.screen.indicators import country_name, ilab_goods, wro_scopes
 from laborlens.trace.graph import LinkColumns, as_columns
@@ -82,7 +82,7 @@ def xuar_findings(parties: Sequence[Party]) -> list[Finding]:
 
 
 def link_findings(parties: Mapping[str, Party], links: Sequence[Link] | LinkColumns,
-                  wro_edition: str = "") -> list[Finding]:
+                  wro_edition: str = "", scopes: Sequence[WatchEntry] | None = None) -> list[Finding]:
     """WRO scopes and ILAB good/country pairs for what each supplier sells (country of production)."""
     seen: set[tuple[str, str, str]] = set()
     sold: dict[str, set[str]] = defaultdict(set)
@@ -95,7 +95,7 @@ def link_findings(parties: Mapping[str, Party], links: Sequence[Link] | LinkColu
         if p is None:
             continue
         for m in sorted(materials):
-            for hit in wro_scopes(m, p.country, p.name):
+            for hit in wro_scopes(m, p.country, p.name, scopes):
                 if ("wro", pid, hit.wro_id) not in seen:
                     seen.add(("wro", pid, hit.wro_id))
                     out.append(Finding(pid, "wro_scope", "presumption", f"CBP {hit.wro_id}: {hit.text}",

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+
+from laborlens.model import WatchEntry
 
 from laborlens.refdata.catalog import CATALOG
 
@@ -134,14 +137,18 @@ def _vessels(text: str) -> list[str]:
     return [p.strip(" .") for p in parts if p.strip(" .")]
 
 
-def wro_scopes(material: str, country: str, name: str = "") -> tuple[ScopeHit, ...]:
-    """CBP WRO rows that are rules: all Turkmenistan cotton, named fishing vessels, DRC artisanal gold..."""
-    from laborlens.refdata.bundled import bundled_entries
+def wro_scopes(material: str, country: str, name: str = "", scopes: Sequence[WatchEntry] | None = None
+               ) -> tuple[ScopeHit, ...]:
+    """CBP WRO rows that are rules: all Turkmenistan cotton, named fishing vessels, DRC artisanal gold...
+    ``scopes`` are the current edition's scope rows (the bundled edition when not given)."""
+    if scopes is None:
+        from laborlens.refdata.bundled import bundled_entries
 
+        scopes = bundled_entries("wro")
     hits = []
     mat = f"{material} {name}".lower()
     cname = country_name(country).lower()
-    for e in bundled_entries("wro"):
+    for e in scopes:
         if e.kind != "scope":
             continue
         t = e.name.lower()

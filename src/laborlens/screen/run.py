@@ -80,7 +80,9 @@ def screen_tables(parties: Sequence[Party], links: Sequence[Link] | LinkColumns,
     progress(0.35, "locating parties (XUAR gazetteer)")
     findings += xuar_findings(parties)
     wro_edition = next((e.edition for e in matcher.entries if e.list_name == "wro"), "")
-    findings += link_findings(by_id, links, wro_edition)
+    scopes = [e for e in matcher.entries if e.kind == "scope" and e.list_name == "wro"]
+    findings += link_findings(by_id, links, wro_edition, scopes if any(
+        e.list_name == "wro" for e in matcher.entries) else None)
     progress(0.5, "checking volumes (mass balance)")
     mb = mass_balance(links, shipments, material_map=mmap)
     for flag in mb.flags:
