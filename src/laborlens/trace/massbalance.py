@@ -51,6 +51,11 @@ for _names, _canon, _mult in (
         _UNITS[_n] = (_canon, _mult)
 
 
+def _qty(x: float) -> str:
+    """Quantities as people write them: 7,208,232 rather than 7.20823e+06."""
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.3g}"
+
+
 def normalize_unit(unit: str) -> tuple[str, float]:
     """(canonical unit, multiplier): "tonnes" -> ("kg", 1000.0). Unknown units are kept as written (only
     equal to themselves) so that nothing is silently converted; empty stays "" (unspecified)."""
@@ -76,7 +81,7 @@ class MassBalanceFlag:
     unit: str = "kg"
 
     def to_finding(self) -> Finding:
-        return Finding(self.party_id, "mass_balance", "review", self.explanation, details={
+        return Finding(self.party_id, "mass_balance", "review", self.explanation, "quantities on links and shipments", "", details={
             "material": self.material, "qty_in_equivalent": self.qty_in_equivalent, "qty_out": self.qty_out,
             "ratio": self.ratio, "unit": self.unit})
 
@@ -180,14 +185,14 @@ def mass_balance(links: Sequence[Link] | LinkColumns, shipments: Sequence[Shipme
     for idx in np.flatnonzero(usable & np.isin(rep, flagged)).tolist():
         jj = int(j[idx])
         what = f"declared own production of {mats[ikey[1][jj]]}" if ikey[3][jj] else mats[ikey[1][jj]]
-        detail[int(rep[idx])].append(f"{in_sum[jj]:,.6g} {unames[ikey[2][jj]]} {what} x {f[idx]:.4g}")
+        detail[int(rep[idx])].append(f"{_qty(in_sum[jj])} {unames[ikey[2][jj]]} {what} x {f[idx]:.4g}")
     for k in flagged.tolist():
         unit = unames[o_g[k]] or "(no unit)"
         ratio = float(out_sum[k] / in_eq[k]) if in_eq[k] > 0 else float("inf")
         basis = "; ".join(detail[k]) or "no recorded input that can feed it"
         pct = f"{(ratio - 1) * 100:.0f}% over" if np.isfinite(ratio) else "nothing explains it"
-        text = (f"{names[o_p[k]]} ships {out_sum[k]:,.6g} {unit} of {mats[o_m[k]]} but its recorded inputs "
-                f"support at most {in_eq[k]:,.6g} {unit} ({basis}); {pct}, tolerance {tolerance:.0%}")
+        text = (f"{names[o_p[k]]} ships {_qty(out_sum[k])} {unit} of {mats[o_m[k]]} but its recorded inputs "
+                f"support at most {_qty(in_eq[k])} {unit} ({basis}); {pct}, tolerance {tolerance:.0%}")
         if used_assumed[k]:
             text += "; a material not in the input map was assumed to convert 1:1"
         report.flags.append(MassBalanceFlag(names[o_p[k]], mats[o_m[k]], float(in_eq[k]), float(out_sum[k]),

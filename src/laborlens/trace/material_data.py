@@ -214,7 +214,7 @@ SYNONYMS: dict[str, str] = {
     "luxury vinyl tile": "pvc flooring", "spc flooring": "pvc flooring", "vinyl floor": "pvc flooring",
     # tomatoes
     "fresh tomato": "tomato", "processing tomato": "tomato", "番茄": "tomato", "西红柿": "tomato",
-    "tomato concentrate": "tomato paste", "番茄酱": "tomato paste", "catsup": "ketchup",
+    "tomato concentrate": "tomato paste", "tomato ketchup": "ketchup", "番茄酱": "tomato paste", "catsup": "ketchup",
     "pasta sauce": "tomato sauce", "pizza sauce": "tomato sauce", "marinara": "tomato sauce",
     "peeled tomato": "canned tomato", "diced tomato": "canned tomato",
     # lithium
