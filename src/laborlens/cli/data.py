@@ -45,6 +45,11 @@ def _after_load(store: Store, data_dir: Path, out_dir: Path, pdf: bool = True) -
     from laborlens.cli.screening import run_screen
 
     run_screen(data_dir, out_dir / "screening", pdf=pdf)
+    from laborlens.cases import demo_case_work
+
+    loaded = demo_case_work(store)
+    console.print(f"case work: {loaded['rrm_cases_added']} real RRM cases loaded "
+                  f"({loaded['rrm_cases_present']} already present): see `laborlens cases rrm board`")
 
 
 def _demo_summary(truth, data_dir: Path) -> Table:

@@ -1,5 +1,6 @@
 from alembic import context
 
+import laborlens.cases  # noqa: F401  (its tables join Base.metadata for autogenerate)
 from laborlens.store.models import Base
 
 config = context.config

@@ -1,0 +1,105 @@
+"""Screening jobs: upload supply-chain files, follow progress, read verdicts and findings, download."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import FileResponse
+
+from laborlens import jobs
+from laborlens.api import auth, results, views
+from laborlens.api.auth import Principal
+from laborlens.api.deps import SettingsDep, StoreDep
+from laborlens.api.models import FindingList, JobList, JobOut, PartyDetail, VerdictDetail, VerdictPage
+
+router = APIRouter(prefix="/api/jobs", tags=["jobs"])
+Viewer = Annotated[Principal, Depends(auth.viewer)]
+Analyst = Annotated[Principal, Depends(auth.analyst)]
+JobId = Annotated[str, Path(pattern=r"^[0-9a-f]{16}$", description="Job id (16 hex digits).")]
+_TABLE = {"type": "string", "format": "binary"}
+_UPLOAD_SCHEMA = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["parties", "links", "shipments"],
+    "properties": {"parties": _TABLE, "links": _TABLE, "shipments": _TABLE}}}}}}
+
+
+@router.get("", response_model=JobList)
+def list_jobs(user: Viewer, store: StoreDep, limit: Annotated[int, Query(ge=1, le=500)] = 50) -> dict:
+    """Recent screening jobs, newest first."""
+    return {"jobs": [j.to_dict() for j in jobs.list_jobs(store, limit)]}
+
+
+@router.post("", response_model=JobOut, status_code=202, openapi_extra=_UPLOAD_SCHEMA)
+async def start_job(user: Analyst, request: Request, settings: SettingsDep) -> dict:
+    """Upload ``parties``, ``links`` and ``shipments`` (each .csv, .xlsx, .json or .jsonl) as
+    multipart/form-data and start screening them in the background. The upload is streamed to disk and
+    refused with 413 past the server's size limit. Poll ``GET /api/jobs/{id}`` for progress."""
+    job = await views.start_upload_job(request, settings, user.username)
+    return job.to_dict()
+
+
+@router.get("/{job_id}", response_model=JobOut)
+def get_job(user: Viewer, job_id: JobId, store: StoreDep) -> dict:
+    """Status (``queued``, ``running``, ``done``, ``failed``), progress (0..1), message and, once done, the
+    summary: verdict counts and the list editions screened against."""
+    return jobs.get_job(store, job_id).to_dict()
+
+
+@router.get("/{job_id}/verdicts", response_model=VerdictPage)
+def verdicts(user: Viewer, job_id: JobId, store: StoreDep,
+             verdict: Literal["presumption", "review", "clear"] | None = None,
+             q: Annotated[str | None, Query(max_length=200, description="Search text.")] = None,
+             sort: Literal["verdict", "shipment_id", "exporter", "material", "tier"] = "verdict",
+             offset: Annotated[int, Query(ge=0)] = 0,
+             limit: Annotated[int, Query(ge=1, le=5000)] = 100) -> dict:
+    """Shipment verdicts, worst first by default; filter by verdict and search text, page with offset/limit."""
+    return results.filter_verdicts(jobs.load_result(store, job_id), verdict, q, sort, offset, limit)
+
+
+@router.get("/{job_id}/verdicts/{shipment_id}", response_model=VerdictDetail)
+def verdict(user: Viewer, job_id: JobId, shipment_id: Annotated[str, Path(max_length=200)],
+            store: StoreDep) -> dict:
+    """One shipment's verdict with its evidence path and the tier map: the parties upstream of the exporter
+    (``nodes`` with their tier, findings and whether they lie on an evidence path) and the links between
+    them (``edges``), plus the findings on the evidence paths with their sources and list editions."""
+    return results.verdict_detail(jobs.load_result(store, job_id), shipment_id)
+
+
+@router.get("/{job_id}/findings", response_model=FindingList)
+def findings(user: Viewer, job_id: JobId, store: StoreDep,
+             party_id: Annotated[str | None, Query(max_length=200)] = None,
+             severity: Literal["presumption", "review"] | None = None) -> dict:
+    """Party findings (list hits, XUAR locations, sector and ILAB indicators), each with rule, source and
+    list edition; filter by party or severity."""
+    items = results.findings_for(jobs.load_result(store, job_id), party_id, severity)
+    return {"total": len(items), "items": items}
+
+
+@router.get("/{job_id}/parties/{party_id}", response_model=PartyDetail)
+def party(user: Viewer, job_id: JobId, party_id: Annotated[str, Path(max_length=200)], store: StoreDep) -> dict:
+    """One party: its details, findings, the shipments it touches, and its suppliers and buyers."""
+    return results.party_detail(jobs.load_result(store, job_id), party_id)
+
+
+@router.get("/{job_id}/files/{name}", response_class=FileResponse,
+            responses={200: {"content": {t: {} for t in views.DOWNLOADS.values()}}})
+def download(user: Viewer, job_id: JobId,
+             name: Literal["report.html", "report.pdf", "verdicts.csv", "findings.jsonl", "result.json"],
+             store: StoreDep) -> FileResponse:
+    """Download one file of the evidence pack. The HTML report is served sandboxed (no scripts)."""
+    path = views.download_path(store, job_id, name)
+    views.record_download(store, user.username, job_id, name)
+    inline = name in ("report.html", "report.pdf")
+    return FileResponse(path, media_type=views.DOWNLOADS[name], filename=f"{job_id}-{name}",
+                        content_disposition_type="inline" if inline else "attachment",
+                        headers={"Content-Security-Policy": "sandbox; default-src 'none'; img-src data:; "
+                                                            "style-src 'unsafe-inline'"})
+
+
+@router.get("/{job_id}/evidence.zip", response_class=FileResponse,
+            responses={200: {"content": {"application/zip": {}}}})
+def evidence(user: Viewer, job_id: JobId, store: StoreDep) -> FileResponse:
+    """The whole evidence pack as one zip: report (HTML, PDF), verdicts, findings, result.json and the
+    uploaded input files."""
+    return FileResponse(views.evidence_pack(store, job_id, user.username), media_type="application/zip",
+                        filename=f"laborlens-{job_id}-evidence.zip")

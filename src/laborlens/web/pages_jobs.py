@@ -1,0 +1,79 @@
+"""Pages: upload files for screening, follow the job, browse verdicts, shipments (tier map) and parties."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Path, Request
+from starlette.responses import Response
+
+from laborlens import decisions, jobs
+from laborlens.api import auth, results, views
+from laborlens.api.auth import Principal
+from laborlens.api.deps import MatcherDep, SessionDep, SettingsDep, StoreDep
+from laborlens.names.normalize import name_key
+from laborlens.web.render import flash, redirect, render, safe_next
+
+router = APIRouter()
+Viewer = Annotated[Principal, Depends(auth.viewer)]
+Analyst = Annotated[Principal, Depends(auth.analyst)]
+JobId = Annotated[str, Path(pattern=r"^[0-9a-f]{16}$")]
+TABLE_ROWS = 5000  # rows rendered in the results table; the API and verdicts.csv have them all
+
+
+@router.get("/upload")
+def upload_page(request: Request, user: Analyst) -> Response:
+    return render(request, "upload.html", active="upload", limit_mb=request.app.state.upload_limit // 2**20)
+
+
+@router.post("/upload")
+async def upload(request: Request, user: Analyst, settings: SettingsDep) -> Response:
+    job = await views.start_upload_job(request, settings, user.username)
+    return redirect(f"/jobs/{job.id}")
+
+
+@router.get("/jobs/{job_id}")
+def job_page(request: Request, user: Viewer, job_id: JobId, store: StoreDep) -> Response:
+    job = jobs.get_job(store, job_id)
+    if not job.done:
+        return render(request, "job_running.html", active="dashboard", job=job)
+    result = jobs.load_result(store, job_id)
+    page = results.filter_verdicts(result, limit=TABLE_ROWS)
+    return render(request, "job.html", active="dashboard", job=job, summary=result.get("summary") or {},
+                  page=page, mass_balance=result.get("mass_balance") or [])
+
+
+@router.get("/jobs/{job_id}/shipments/{shipment_id}")
+def shipment_page(request: Request, user: Viewer, job_id: JobId,
+                  shipment_id: Annotated[str, Path(max_length=200)], store: StoreDep) -> Response:
+    job = jobs.get_job(store, job_id)
+    detail = results.verdict_detail(jobs.load_result(store, job_id), shipment_id)
+    return render(request, "shipment.html", active="dashboard", job=job, d=detail, v=detail["verdict"])
+
+
+@router.get("/jobs/{job_id}/parties/{party_id}")
+def party_page(request: Request, user: Viewer, job_id: JobId, party_id: Annotated[str, Path(max_length=200)],
+               store: StoreDep, matcher: MatcherDep, s: SessionDep) -> Response:
+    job = jobs.get_job(store, job_id)
+    detail = results.party_detail(jobs.load_result(store, job_id), party_id)
+    p = detail["party"]
+    match = matcher.best(p.get("name", ""), p.get("country", ""), p.get("address", "")).to_dict()
+    local = (matcher.best(p["name_local"], p.get("country", ""), p.get("address", "")).to_dict()
+             if p.get("name_local") else None)
+    keys = {name_key(n) for n in (p.get("name"), p.get("name_local")) if n}
+    history = [d for d in decisions.history(s) if d.name_key in keys]
+    return render(request, "party.html", active="dashboard", job=job, d=detail, party=p, match=match,
+                  local=local, history=history)
+
+
+@router.post("/decisions")
+def decide(request: Request, user: Analyst, s: SessionDep,
+           party_name: Annotated[str, Form(min_length=1, max_length=500)],
+           entity_id: Annotated[str, Form(min_length=1, max_length=100)],
+           list_name: Annotated[str, Form(min_length=1, max_length=100)],
+           verdict: Annotated[str, Form(pattern="^(confirmed|dismissed)$")],
+           note: Annotated[str, Form(max_length=2000)] = "",
+           back: Annotated[str, Form(max_length=2000)] = "/") -> Response:
+    decisions.record_decision(s, user.username, party_name, entity_id, list_name, verdict, note)
+    flash(request, f"Recorded: {entity_id} {verdict} for {party_name}. Later screenings will cite it.")
+    return redirect(safe_next(back))

@@ -1,0 +1,122 @@
+"""End to end in headless Chromium: sign in, upload the demo supply chain, wait for the screening job, find a
+presumption verdict, open its tier map and download the evidence pack. Screenshots are kept for review in
+``test-artifacts/screenshots`` (the path is printed)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from browser import ARTIFACTS, chromium_page
+
+from laborlens import accounts
+from laborlens.api import create_app
+from laborlens.demo import generate_demo
+from laborlens.settings import Settings
+
+pytestmark = pytest.mark.browser
+SHOTS = ARTIFACTS / "screenshots"
+PASSWORD = "analyst password 1"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture()
+def server(settings: Settings) -> Iterator[str]:
+    app = create_app(settings)
+    with app.state.store.session() as s:
+        accounts.add_user(s, "ana", PASSWORD, "analyst")
+    port = _free_port()
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(10)
+
+
+def test_upload_screen_trace_and_download(server: str, tmp_path: Path) -> None:
+    data = tmp_path / "demo"
+    generate_demo(data, seed=7)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with chromium_page(1440, 900) as page:
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+
+        page.goto(server + "/")
+        assert "/signin" in page.url
+        page.screenshot(path=str(SHOTS / "01-signin.png"))
+        page.get_by_label("User name").fill("ana")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(server + "/")
+        page.screenshot(path=str(SHOTS / "02-dashboard-empty.png"))
+
+        page.get_by_role("link", name="Screen files").first.click()
+        for table in ("parties", "links", "shipments"):
+            page.set_input_files(f"#f-{table}", str(data / f"{table}.csv"))
+        page.screenshot(path=str(SHOTS / "03-upload.png"))
+        page.get_by_role("button", name="Upload and screen").click()
+        page.wait_for_selector("#upload-progress:not([hidden])")
+        page.screenshot(path=str(SHOTS / "04-upload-progress.png"))
+        page.wait_for_url("**/jobs/*", timeout=180_000)
+        job_url = page.url
+        page.wait_for_selector("#verdicts")
+        page.screenshot(path=str(SHOTS / "05-results.png"), full_page=True)
+
+        page.locator("[data-filter=presumption]").click()
+        visible = page.locator("#verdicts tbody tr:visible")
+        assert visible.count() > 0
+        assert all(v == "presumption" for v in visible.evaluate_all("rows => rows.map(r => r.dataset.verdict)"))
+        tier = page.get_by_role("button", name="Tier")
+        tier.click()
+        tier.click()  # deepest first: the most interesting tier map
+        assert tier.get_attribute("aria-sort") == "descending"
+        page.screenshot(path=str(SHOTS / "06-presumptions-by-tier.png"))
+
+        visible.first.locator("td a").first.click()
+        page.wait_for_selector("#tiermap svg .tm-node")
+        assert page.locator(".badge-presumption").first.is_visible()
+        tainted = page.locator("#tiermap .tm-node.sev-presumption")
+        assert tainted.count() >= 1
+        tainted.first.click()
+        assert page.locator("#tiermap-panel .badge-presumption").count() >= 1
+        page.screenshot(path=str(SHOTS / "07-shipment-tiermap.png"), full_page=True)
+        page.get_by_role("button", name="All upstream").click()
+        page.locator("#tiermap").screenshot(path=str(SHOTS / "08-tiermap-all-upstream.png"))
+        page.locator("#tiermap .tm-node.sev-presumption").first.focus()
+        page.keyboard.press("Enter")  # the map works from the keyboard too
+        page.locator("#tiermap-panel").get_by_role("link", name="Open party page").click()
+        page.wait_for_selector("h1")
+        assert page.locator(".badge-presumption").count() >= 1
+        page.screenshot(path=str(SHOTS / "09-party.png"), full_page=True)
+
+        page.goto(job_url)
+        with page.expect_download() as dl:
+            page.locator("#dl-evidence").click()
+        pack = SHOTS / "evidence.zip"
+        dl.value.save_as(str(pack))
+        page.goto(server + "/")
+        page.screenshot(path=str(SHOTS / "10-dashboard.png"), full_page=True)
+        assert not errors, errors
+
+    names = zipfile.ZipFile(pack).namelist()
+    for required in ("report.html", "report.pdf", "verdicts.csv", "findings.jsonl", "result.json"):
+        assert any(n.endswith(f"results/{required}") for n in names), required
+    assert any(n.endswith("inputs/shipments.csv") for n in names)
+    print(f"screenshots and evidence pack in {SHOTS}")

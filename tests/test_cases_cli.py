@@ -1,0 +1,143 @@
+"""``laborlens cases ...`` through Typer's runner in a throw-away home."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import laborlens.cli.cases  # noqa: F401  (registers `cases` on the shared app until cli/__init__ imports it)
+from laborlens.accounts import add_user
+from laborlens.cases.crypto import KEY_ENV
+
+NAME = "Itzpapalotl Renwick-Oduya"
+
+
+@pytest.fixture(autouse=True)
+def _no_env_key(monkeypatch):
+    monkeypatch.delenv(KEY_ENV, raising=False)
+
+
+@pytest.fixture()
+def users(store):
+    with store.session() as s:
+        for n, r in (("ana", "analyst"), ("bo", "analyst"), ("root", "admin")):
+            add_user(s, n, "correct-horse-battery", r)
+
+
+def test_rrm_commands(cli, tmp_path) -> None:
+    assert cli("cases", "rrm", "load-real").exit_code == 0
+    r = cli("cases", "rrm", "board", "--as-of", "2026-11-25", "--html", tmp_path / "board.html")
+    assert r.exit_code == 0 and "RRM-R18" in r.output and "overdue" in r.output
+    assert "RRM-R01" not in r.output  # closed cases are off the open board
+    assert "RRM-R18" in (tmp_path / "board.html").read_text(encoding="utf-8")
+    r = cli(
+        "cases", "rrm", "file", "--facility", "Finca", "--sector", "agriculture", "--filed-on", "2026-11-02"
+    )
+    assert r.exit_code == 2 and "Priority Sector" in r.output
+    r = cli(
+        "cases", "rrm", "file", "--facility", "Planta", "--sector", "auto parts", "--filed-on", "2026-11-02"
+    )
+    assert r.exit_code == 0 and "RRM-2026-001" in r.output and "2026-12-02" in r.output
+    r = cli(
+        "cases",
+        "rrm",
+        "event",
+        "RRM-2026-001",
+        "ilc_determination",
+        "--on",
+        "2026-11-20",
+        "--result",
+        "affirmative",
+        "--version",
+        "1",
+    )
+    assert r.exit_code == 0 and "version 2" in r.output
+    r = cli(
+        "cases", "rrm", "event", "RRM-2026-001", "request_for_review", "--on", "2026-11-21", "--version", "1"
+    )
+    assert r.exit_code == 2 and "changed since you read it" in r.output
+    r = cli("cases", "rrm", "timeline", "RRM-2026-001", "--as-of", "2026-11-25")
+    assert r.exit_code == 0 and "USTR decides" in r.output
+    assert cli("cases", "rrm", "clocks").exit_code == 0
+    assert cli("cases", "rrm", "clock-set", "mexico_decides", "20").exit_code == 2
+    assert cli("cases", "rrm", "alerts", "--as-of", "2026-11-25").exit_code == 0
+
+
+def test_defender_commands(cli, users, home, tmp_path) -> None:
+    r = cli(
+        "cases",
+        "defenders",
+        "add",
+        "--as",
+        "ana",
+        "--country",
+        "Colombia",
+        "--threat",
+        "violence",
+        "--threat",
+        "blacklisting",
+        "--risk",
+        "critical",
+        input=f"{NAME}\nUnion Q\n\n",
+    )
+    assert r.exit_code == 0, r.output
+    pid = r.output.split()[-1]
+    assert pid.startswith("DEF-") and NAME not in r.output  # hidden prompt: the name is not echoed
+    shown = cli("cases", "defenders", "show", pid, "--as", "ana")
+    assert NAME in shown.output
+    hidden = cli("cases", "defenders", "show", pid, "--as", "bo")
+    assert NAME not in hidden.output and "withheld" in hidden.output
+    assert cli("cases", "defenders", "assign", pid, "bo", "--as", "ana").exit_code == 2  # admins only
+    assert cli("cases", "defenders", "assign", pid, "bo", "--as", "root").exit_code == 0
+    assert NAME in cli("cases", "defenders", "show", pid, "--as", "bo").output
+    r = cli(
+        "cases",
+        "defenders",
+        "event",
+        pid,
+        "action",
+        "--action",
+        "visa_restriction_recommendation",
+        "--as",
+        "bo",
+        "--version",
+        "1",
+    )
+    assert r.exit_code == 0 and "version 2" in r.output
+    assert cli("cases", "defenders", "export", "--as", "bo", "-o", tmp_path / "x.json").exit_code == 2
+    r = cli("cases", "defenders", "export", "--redacted", "--as", "bo", "-o", tmp_path / "x.json")
+    data = json.loads((tmp_path / "x.json").read_text(encoding="utf-8"))
+    assert r.exit_code == 0 and data["cases"][0]["case"] == pid and NAME not in json.dumps(data)
+    r = cli("cases", "defenders", "rotate-key", "--as", "root")
+    assert r.exit_code == 0 and "re-encrypted 1 fields" in r.output
+    assert NAME in cli("cases", "defenders", "show", pid, "--as", "bo").output
+    assert cli("cases", "defenders", "list", "--as", "nobody").exit_code == 2
+    listing = cli("cases", "defenders", "list", "--as", "bo", "--q", "colombia")
+    assert pid in listing.output and NAME not in listing.output
+
+
+def test_missions_safeguards_review_commands(cli, tmp_path) -> None:
+    assert (
+        cli(
+            "cases", "missions", "add", "--title", "Talks", "--starts", "2026-10-01", "--ends", "2026-10-03"
+        ).exit_code
+        == 0
+    )
+    assert cli("cases", "missions", "engage", "MIS-0001", "workers", "--on", "2026-10-02").exit_code == 0
+    r = cli("cases", "missions", "gaps", "--as-of", "2026-11-25")
+    assert r.exit_code == 0 and "MIS-0001" in r.output and "before" in r.output
+    assert (
+        cli("cases", "safeguards", "new", "--project", "Dam", "--bank", "IDB", "--framework", "PS2").exit_code
+        == 0
+    )
+    r = cli("cases", "safeguards", "score", "SGR-0001", "forced_labor", "0", "--evidence", "no fee policy")
+    assert r.exit_code == 0 and "memo-weighted 0%" in r.output
+    assert cli("cases", "safeguards", "report", "SGR-0001", "-o", tmp_path / "sg.html").exit_code == 0
+    assert "no fee policy" in (tmp_path / "sg.html").read_text(encoding="utf-8")
+    assert (
+        cli("cases", "review", "update", "8", "in_progress", "--evidence", "statement issued").exit_code == 0
+    )
+    r = cli("cases", "review", "report", "-o", tmp_path / "rev.html", "--period", "2026-H2")
+    html = (tmp_path / "rev.html").read_text(encoding="utf-8")
+    assert r.exit_code == 0 and "data:image/svg+xml;base64," in html and "statement issued" in html
