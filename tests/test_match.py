@@ -47,6 +47,12 @@ MATCHES = [
     ("昌吉溢達紡織有限公司", "uflpa-008"),
     ("新疆大全新能源股份有限公司", "uflpa-004"),
     ("新疆协鑫新能源材料科技有限公司", "uflpa-006"),
+    # Chinese names of entities with no Chinese alias: translation, transliteration, glosses, provinces
+    ("包头美科硅能源有限公司", "uflpa-048"),
+    ("河北番茄工业有限公司", "uflpa-069"),
+    ("内蒙古骑乐源食品有限公司", "uflpa-071"),
+    ("东莞绿洲鞋业有限公司", "uflpa-026"),  # 绿洲 → oasis (CC-CEDICT)
+    ("中棉集团新疆棉业有限公司", "uflpa-019"),  # 中棉 → China Cotton
     # pinyin written out where the list translates
     ("Xinjiang Dongfang Xiwang Youse Jinshu", "uflpa-005"),
     ("Xinjiang Daquan Xin Nengyuan", "uflpa-004"),
