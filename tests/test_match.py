@@ -116,6 +116,16 @@ def test_country_conflict_lowers_score(m):
     assert other < same
 
 
+def test_address_supports_or_conflicts(m):
+    name = "HOSHINE SILICON INDUSTRY"
+    agree = m.best(name, "CN", "Shanshan County, Turpan, Xinjiang")
+    none = m.best(name, "CN")
+    elsewhere = m.best(name, "CN", "Jiaxing, Zhejiang")
+    assert agree.score > none.score > elsewhere.score
+    assert "address agrees: shanshan" in agree.explanation()
+    assert "address names" in elsewhere.explanation()
+
+
 @pytest.mark.parametrize("a, b, same", [
     ("John A. Smith", "Smith, John", True),
     ("J. Smith", "John Smith", True),

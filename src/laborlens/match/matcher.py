@@ -136,6 +136,8 @@ class Matcher:
         ranked = sorted(best.items(), key=lambda kv: -kv[1][0])[:top]
         results = []
         qcc = country_code(country)
+        addr_places = ({t.text for f in analyze(address) for t in f.tokens if t.kind == "place"}
+                       if address else set())
         for ei, (score, ps, ni, qf) in ranked:
             e = self.entries[ei]
             notes = list(ps.notes)
@@ -146,6 +148,17 @@ class Matcher:
             elif qcc and ecc:
                 notes.append(f"country {qcc} agrees")
             iname = self.index.names[ni]
+            listed_places = {t.text for t in iname.form.tokens if t.kind == "place"} - {"china"}
+            if addr_places and listed_places:
+                # the address supports a listed name that carries a place, or points elsewhere
+                shared = listed_places & addr_places
+                if shared:
+                    score = min(1.0, score + 0.03)
+                    notes.append(f"address agrees: {', '.join(sorted(shared))}")
+                else:
+                    score *= 0.95
+                    notes.append(f"address names {', '.join(sorted(addr_places))}, "
+                                 f"not {', '.join(sorted(listed_places))}")
             results.append(MatchResult(
                 name, round(score, 4), self.decide(score), e.entity_id, e.name, e.list_name, e.edition,
                 iname.name, qf.reading, ps.matched, ps.missing, ps.extra, ps.discounted, notes))
