@@ -138,23 +138,46 @@ def _local(matcher: Matcher, rows: Iterable, workers: int) -> Iterator[list[list
 
 
 def _duckdb(matcher: Matcher, queries: Path, workers: int) -> Iterator[list[list[str]]]:
+    """DuckDB reads the file and finds the distinct (name, country, address) triples; each is scored once;
+    the answers go to a spill file and are joined back in input order. Memory stays bounded (DuckDB spills
+    to disk past its limit) however large the input."""
+    import tempfile
+
     import duckdb
 
     list(islice(read_queries(queries), 1))  # validate the header with the same messages
-    con = duckdb.connect()
-    con.execute("CREATE TABLE q AS SELECT * FROM read_csv(?, header=true, all_varchar=true)", [str(queries)])
-    cols = {c[0].lower() for c in con.execute("DESCRIBE q").fetchall()}
-    country = "coalesce(country, '')" if "country" in cols else "''"
-    address = "coalesce(address, '')" if "address" in cols else "''"
-    distinct = con.execute(
-        f"SELECT DISTINCT trim(name) AS name, {country} AS country, {address} AS address FROM q").fetchall()
-    answers: dict[tuple[str, str, str], list[str]] = {}
-    for chunk in _local(matcher, ((str(i), n, c, a) for i, (n, c, a) in enumerate(distinct)), workers):
-        for r in chunk:
-            answers[distinct[int(r[0])]] = r[1:]
-    cur = con.execute(f"SELECT id, trim(name), {country}, {address} FROM q")
-    while rows := cur.fetchmany(CHUNK):
-        yield [[qid or "", *answers[(n, c, a)]] for qid, n, c, a in rows]
+    with tempfile.TemporaryDirectory(prefix="laborlens-duckdb-") as tmp:
+        con = duckdb.connect(str(Path(tmp) / "queries.duckdb"))  # on disk: bounded memory
+        con.execute("SET memory_limit = '512MB'")
+        con.execute(f"SET temp_directory = '{Path(tmp) / 'spill'}'")
+        con.execute("CREATE TABLE q AS SELECT row_number() OVER () AS rn, * FROM "
+                    "read_csv(?, header = true, all_varchar = true)", [str(queries)])
+        cols = {c[0].lower() for c in con.execute("DESCRIBE q").fetchall()}
+        country = "coalesce(country, '')" if "country" in cols else "''"
+        address = "coalesce(address, '')" if "address" in cols else "''"
+        answers = Path(tmp) / "answers.csv"
+        cur = con.cursor()
+        cur.execute(f"SELECT DISTINCT trim(name), {country}, {address} FROM q")
+        with answers.open("w", encoding="utf-8", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow(["name", "country", "address", *OUT_COLUMNS[1:]])
+
+            def distinct_rows() -> Iterator[tuple[str, str, str, str]]:
+                while batch := cur.fetchmany(CHUNK):
+                    for n, c, a in batch:
+                        yield (f"{n}\x1f{c}\x1f{a}", n, c, a)
+
+            for chunk in _local(matcher, distinct_rows(), workers):
+                w.writerows([*r[0].split("\x1f"), *r[1:]] for r in chunk)
+        out = con.execute(
+            f"SELECT coalesce(q.id, ''), a.entity_id, a.entity_name, a.list, a.score, a.decision, a.explanation "
+            f"FROM q JOIN read_csv(?, header = true, all_varchar = true, quote = '\"', escape = '\"') a "
+            f"ON trim(q.name) = a.name AND {country.replace('country', 'q.country')} = coalesce(a.country, '') "
+            f"AND {address.replace('address', 'q.address')} = coalesce(a.address, '') ORDER BY q.rn",
+            [str(answers)])
+        while rows := out.fetchmany(CHUNK):
+            yield [["" if v is None else v for v in r] for r in rows]
+        con.close()
 
 
 def _spark(matcher: Matcher, queries: Path) -> Iterator[list[list[str]]]:

@@ -170,7 +170,7 @@ class Matcher:
         hit = self._memo.get(key)
         if hit is None:
             hit = self.match(name, country, address, top=1)[0]
-            if len(self._memo) >= 100_000:
+            if len(self._memo) >= 20_000:  # bounded: a few MiB per worker
                 self._memo.clear()
             self._memo[key] = hit
         return hit
