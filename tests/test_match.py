@@ -4,6 +4,8 @@ are written from the phenomena, not copied from the development set."""
 import csv
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from laborlens.match import Matcher, compare_names
 from laborlens.match.service import build_matcher
@@ -176,3 +178,17 @@ def test_quality_on_phenomena_generated_from_the_whole_list(m):
     assert len({r.kind for r in rows}) >= 8 and rows == phenomena_set(m.entries)
     res = metrics(rows, [m.best(r.name, r.country) for r in rows], m.thresholds.match)
     assert res["precision"] >= 0.98 and res["recall"] >= 0.95, res
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.one_of(st.text(max_size=80),
+                 st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF), max_size=20),
+                 st.lists(st.sampled_from(["Xinjiang", "Co", "Ltd", "新疆", "有限公司", "Hotan", "TECH", "&", "(",
+                                           "Daqo", "大全", "—", "ＸＩＮＪＩＡＮＧ"]), max_size=8).map(" ".join)),
+       st.sampled_from(["", "CN", "VN", "China", "US"]), st.text(max_size=40))
+def test_any_text_gets_a_well_formed_answer(m, name, country, address):
+    r = m.best(name, country, address)
+    assert 0.0 <= r.score <= 1.0
+    assert r.decision in ("match", "review", "clear")
+    assert (r.entity_id == "") == (r.decision == "clear" and not r.entity_id)
+    assert isinstance(r.explanation(), str)
