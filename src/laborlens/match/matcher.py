@@ -33,15 +33,10 @@ def calibrated_thresholds() -> Thresholds:
     return Thresholds()
 
 
-_COUNTRY = {"cn": "CN", "china": "CN", "prc": "CN", "people's republic of china": "CN", "中国": "CN",
-            "p.r.china": "CN", "pr china": "CN", "hk": "HK", "hong kong": "HK", "vn": "VN", "vietnam": "VN",
-            "viet nam": "VN", "my": "MY", "malaysia": "MY", "kh": "KH", "cambodia": "KH", "us": "US",
-            "usa": "US", "united states": "US", "in": "IN", "india": "IN", "mx": "MX", "mexico": "MX"}
-
-
 def country_code(text: str) -> str:
-    t = (text or "").strip().lower()
-    return _COUNTRY.get(t, t.upper() if len(t) == 2 else t)
+    from laborlens.countries import iso2
+
+    return iso2(text)
 
 
 @dataclass(slots=True)
@@ -133,7 +128,7 @@ class Matcher:
                     best[iname.entry] = (ps.score, ps, ni, qf)
         if not best or max(v[0] for v in best.values()) < CANDIDATE_FLOOR:
             return [MatchResult(name, 0.0, "clear")]
-        ranked = sorted(best.items(), key=lambda kv: -kv[1][0])[:top]
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], self.entries[kv[0]].entity_id))[:top]
         results = []
         qcc = country_code(country)
         addr_places = ({t.text for f in analyze(address) for t in f.tokens if t.kind == "place"}
@@ -152,13 +147,10 @@ class Matcher:
             if addr_places and listed_places:
                 # the address supports a listed name that carries a place, or points elsewhere
                 shared = listed_places & addr_places
+                # Only support: a subsidiary or plant of a listed company may sit anywhere.
                 if shared:
                     score = min(1.0, score + 0.03)
                     notes.append(f"address agrees: {', '.join(sorted(shared))}")
-                else:
-                    score *= 0.95
-                    notes.append(f"address names {', '.join(sorted(addr_places))}, "
-                                 f"not {', '.join(sorted(listed_places))}")
             results.append(MatchResult(
                 name, round(score, 4), self.decide(score), e.entity_id, e.name, e.list_name, e.edition,
                 iname.name, qf.reading, ps.matched, ps.missing, ps.extra, ps.discounted, notes))

@@ -68,19 +68,15 @@ def high_priority_sector(material: str = "", hts: str = "", description: str = "
     text = f" {material} {description} ".lower()
     for sector, (_, words) in SECTOR_RULES.items():
         for w in words:
-            if re.search(rf"\b{re.escape(w)}", text):
+            if re.search(rf"\b{re.escape(w)}(?:s|es)?\b", text):
                 return SectorHit(sector, _sector_years().get(sector, ""), f"word '{w}'")
     return None
 
 
-_COUNTRY_NAMES = {"CN": "China", "VN": "Vietnam", "MY": "Malaysia", "KH": "Cambodia", "TM": "Turkmenistan",
-                  "IN": "India", "BD": "Bangladesh", "PK": "Pakistan", "UZ": "Uzbekistan", "MX": "Mexico",
-                  "TH": "Thailand", "ID": "Indonesia", "BR": "Brazil", "KP": "North Korea"}
-
-
 def country_name(country: str) -> str:
-    c = (country or "").strip()
-    return _COUNTRY_NAMES.get(c.upper(), c)
+    from laborlens.countries import english_name
+
+    return english_name(country)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,10 +93,14 @@ def _singular(w: str) -> str:
 
 @lru_cache(maxsize=1)
 def _ilab() -> dict[str, list[dict[str, str]]]:
+    """ILAB rows by ISO-2 country (ILAB writes "Burma", "Kyrgyz Republic", "Turkey (Türkiye)")."""
+    from laborlens.countries import iso2
+
     by_country: dict[str, list[dict[str, str]]] = {}
     with CATALOG["ilab"].path.open(encoding="utf-8") as fh:
         for r in csv.DictReader(fh):
-            by_country.setdefault(r["country"].lower(), []).append(r)
+            key = iso2(r["country"].split("(")[0]) or r["country"].lower()
+            by_country.setdefault(key, []).append(r)
     return by_country
 
 
@@ -112,7 +112,9 @@ def _good_words(good: str) -> list[str]:
 @lru_cache(maxsize=65536)
 def ilab_goods(material: str, country: str, description: str = "") -> tuple[IlabHit, ...]:
     """ILAB listed goods for this good and country of production (forced or child labor)."""
-    rows = _ilab().get(country_name(country).lower(), [])
+    from laborlens.countries import iso2
+
+    rows = _ilab().get(iso2(country) or (country or "").lower(), [])
     text = " ".join(_singular(w) for w in re.findall(r"[a-z\-]+", f"{material} {description}".lower()))
     hits = []
     for r in rows:
@@ -146,21 +148,23 @@ def wro_scopes(material: str, country: str, name: str = "", scopes: Sequence[Wat
 
         scopes = bundled_entries("wro")
     hits = []
+    from laborlens.countries import iso2
+
     mat = f"{material} {name}".lower()
-    cname = country_name(country).lower()
+    code = iso2(country)
     for e in scopes:
         if e.kind != "scope":
             continue
         t = e.name.lower()
-        if "turkmenistan cotton" in t and cname == "turkmenistan" and re.search(r"cotton|yarn|fabric", mat):
+        if "turkmenistan cotton" in t and code == "TM" and re.search(r"cotton|yarn|fabric", mat):
             hits.append(ScopeHit(e.entity_id, e.name))
         elif "fishing vessel" in t:
             for v in _vessels(e.name):
                 if re.search(rf"\b{re.escape(v.lower())}\b", name.lower()):
                     hits.append(ScopeHit(e.entity_id, e.name))
                     break
-        elif "artisanal" in t and "gold" in mat and "congo" in cname:
+        elif "artisanal" in t and "gold" in mat and code == "CD":
             hits.append(ScopeHit(e.entity_id, e.name))
-        elif "tobacco" in t and "tobacco" in mat and cname == "malawi":
+        elif "tobacco" in t and "tobacco" in mat and code == "MW":
             hits.append(ScopeHit(e.entity_id, e.name))
     return tuple(hits)
