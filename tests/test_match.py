@@ -119,7 +119,7 @@ def test_country_conflict_lowers_score(m):
 
 
 def test_address_supports_and_never_demotes(m):
-    name = "HOSHINE SILICON INDUSTRY"
+    name = "HOSHINE INDUSTRY CO LTD"
     agree = m.best(name, "CN", "Shanshan County, Turpan, Xinjiang")
     none = m.best(name, "CN")
     elsewhere = m.best(name, "CN", "Jiaxing, Zhejiang")  # a subsidiary's plant may be anywhere
@@ -195,5 +195,8 @@ def test_any_text_gets_a_well_formed_answer(m, name, country, address):
     r = m.best(name, country, address)
     assert 0.0 <= r.score <= 1.0
     assert r.decision in ("match", "review", "clear")
-    assert (r.entity_id == "") == (r.decision == "clear" and not r.entity_id)
+    if r.decision == "match":
+        assert r.entity_id and r.entity_name and r.matched, r.explanation()
+    if not r.entity_id:
+        assert r.decision != "match" and r.score <= m.thresholds.review
     assert isinstance(r.explanation(), str)

@@ -7,16 +7,18 @@ industry words) are only used when a name has nothing rarer.
 from __future__ import annotations
 
 import bisect
+import re
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from laborlens.model import WatchEntry
-from laborlens.names.normalize import NameForm, Token, analyze
+from laborlens.names.normalize import NameForm, Token, analyze, kind_of
 from laborlens.names.vocab import ABBREVIATIONS, GENERIC, LEGAL, LEGAL_CANON, STOP, place_names, singular
 
 RETRIEVE_KINDS = ("distinct", "number", "generic", "place", "org")
+_COVERS = re.compile(r"subsidiar|subordinate|affiliated entities", re.I)
 
 
 def _deletes(word: str, depth: int) -> set[str]:
@@ -50,6 +52,9 @@ class WatchlistIndex:
                  common_cut: int = 30) -> None:
         self.entries = list(entries)
         self.names: list[IndexedName] = []
+        # Listings that name "X and its subsidiaries" / "subordinate and affiliated entities"
+        self.covers_subsidiaries = {ei for ei, e in enumerate(self.entries)
+                                    if any(_COVERS.search(n) for n in e.all_names)}
         extra_names = extra_names or {}
         for ei, e in enumerate(self.entries):
             if e.kind != "entity":
@@ -128,13 +133,15 @@ class WatchlistIndex:
             for n in (3, 2):
                 if i + n <= len(toks):
                     cat = "".join(x.text for x in toks[i : i + n])
-                    if self.kinds.get(cat) == "distinct" and not all(x.text in self.kinds for x in toks[i:i + n]):
+                    if (cat in self.kinds or cat in place_names()) and not all(
+                            x.text in self.kinds for x in toks[i : i + n]):
                         joined = (n, cat)
                         break
             if joined:
                 n, cat = joined
                 raw = " ".join(x.raw for x in toks[i : i + n])
-                out.append(Token(cat, raw, "distinct", f"joined {raw}→{cat}"))
+                canon = place_names().get(cat, cat) if cat not in self.kinds else cat
+                out.append(Token(canon, raw, self.kinds.get(canon) or kind_of(canon), f"joined {raw}→{cat}"))
                 i += n
                 changed = True
                 continue
@@ -152,7 +159,8 @@ class WatchlistIndex:
             i += 1
         if not changed:
             return None
-        return NameForm(form.name, tuple(out), form.reading + "; regrouped", form.han, form.truncated)
+        reading = "regrouped" if form.reading == "as written" else form.reading + "; regrouped"
+        return NameForm(form.name, tuple(out), reading, form.han, form.truncated)
 
     def _known_piece(self, piece: str) -> bool:
         if len(piece) == 2:  # "co", "ja", "hy": only as a word of a listed name or a legal form

@@ -11,6 +11,8 @@ from pathlib import Path
 from laborlens.match.index import WatchlistIndex
 from laborlens.match.score import PairScore, score_forms, score_han, weights
 from laborlens.model import WatchEntry
+from laborlens.names.chinese import brand_chars
+from laborlens.names.vocab import pinyin_syllable_count
 from laborlens.names.normalize import NameForm, analyze
 
 CALIBRATION = Path(__file__).parent / "calibration.json"
@@ -58,7 +60,7 @@ class MatchResult:
 
     def explanation(self) -> str:
         if not self.entity_id:
-            return "no listed name shares a distinctive word with this name"
+            return "; ".join(self.notes) or "no listed name comes close to this name"
         via = f" via alias '{self.via_name}'" if self.via_name and self.via_name != self.entity_name else ""
         parts = [f"{self.decision} {self.score:.2f} against {self.entity_id} '{self.entity_name}'{via}"]
         if self.reading and self.reading != "as written":
@@ -113,6 +115,10 @@ class Matcher:
     def match(self, name: str, country: str = "", address: str = "", top: int = 1) -> list[MatchResult]:
         """Best candidates for one name, best first (``top`` of them, at least one result)."""
         forms = self.query_forms(name)
+        if not any(f.tokens or f.han for f in forms) and any(ch.isalpha() for ch in name):
+            # Cyrillic, Arabic-script Uyghur...: nothing to compare, so a person must read it
+            return [MatchResult(name, round(self.thresholds.review, 4), "review",
+                                notes=["name not readable here (no Latin or Chinese letters): check by hand"])]
         qweights = [weights(f.tokens, self.index.idf) for f in forms]
         best: dict[int, tuple[float, PairScore, int, NameForm]] = {}
         for ni in sorted(self.index.candidates(forms)):  # sorted: ties go to the primary name
@@ -120,7 +126,7 @@ class Matcher:
             for qf, qw in zip(forms, qweights):
                 ps = score_forms(iname.form, qf, self.index.idf, self.index.kinds, list(iname.weights), qw)
                 h = score_han(iname.form, qf)
-                if h >= HAN_MIN and h > ps.score:
+                if h >= HAN_MIN and h > ps.score and brand_chars(iname.form.han) <= set(qf.han):
                     ps = PairScore(h, [(iname.form.han, qf.han, round(h, 3), "Chinese script")],
                                    notes=["compared in Chinese script"])
                 cur = best.get(iname.entry)
@@ -143,6 +149,12 @@ class Matcher:
             elif qcc and ecc:
                 notes.append(f"country {qcc} agrees")
             iname = self.index.names[ni]
+            if ei in self.index.covers_subsidiaries and ps.brand and score < 0.85 and any(
+                    pinyin_syllable_count(b) == 0 and len(b) >= 4 for b in ps.brand):
+                # "X and subsidiaries": a name that carries the whole (non-pinyin) brand is within the listing
+                score = 0.85
+                notes.append(f"the listing covers subsidiaries and affiliated entities; the name carries "
+                             f"the listed brand {' '.join(ps.brand)}")
             listed_places = {t.text for t in iname.form.tokens if t.kind == "place"} - {"china"}
             if addr_places and listed_places:
                 # the address supports a listed name that carries a place, or points elsewhere

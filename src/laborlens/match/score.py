@@ -27,6 +27,7 @@ class PairScore:
     extra: list[str] = field(default_factory=list)  # query tokens not on the listed name
     discounted: list[str] = field(default_factory=list)  # legal forms etc.
     notes: list[str] = field(default_factory=list)
+    brand: tuple[str, ...] = ()  # the listed name's distinctive words, when every one of them was found
 
 
 def token_sim(a: Token, b: Token, allow_prefix: bool, known: frozenset[str] | dict = frozenset()
@@ -39,7 +40,8 @@ def token_sim(a: Token, b: Token, allow_prefix: bool, known: frozenset[str] | di
     """
     if a.text == b.text:
         return 1.0, "exact"
-    if allow_prefix and a.text.startswith(b.text) and (len(b.text) >= 2 or a.kind == "legal"):
+    if allow_prefix and (len(b.text) >= 2 or a.kind == "legal") and (
+            a.text.startswith(b.text) or a.raw.lower().startswith(b.text)):
         return 0.9, f"truncated {b.raw}…"
     if b.kind == "stop" or (b.kind == "legal" and a.kind != "legal"):
         return 0.0, ""
@@ -48,9 +50,9 @@ def token_sim(a: Token, b: Token, allow_prefix: bool, known: frozenset[str] | di
                 and OSA.distance(a.raw.lower(), b.text) == 1:
             return 0.85, "spelling"
         return 0.0, ""
-    if allow_prefix:  # a cut-off fragment is not an initial
-        return 0.0, ""
     if len(a.text) == 1 or len(b.text) == 1:  # initials in person names: "J." ~ "John"
+        if allow_prefix:  # a cut-off fragment is not an initial
+            return 0.0, ""
         if a.text[0] == b.text[0] and (len(a.text) == 1) != (len(b.text) == 1):
             return 0.6, "initial"
         return 0.0, ""
@@ -127,13 +129,14 @@ def score_forms(listed: NameForm, query: NameForm, idf: dict[str, float],
         lsim[i] = qsim[j] = sim
         if lt[i].kind not in ("legal", "stop"):
             detail = how if how != "exact" else ""
-            via = "; ".join(x for x in (lt[i].how, qt[j].how, detail) if x)
+            via = "; ".join(dict.fromkeys(x for x in (lt[i].how, qt[j].how, detail) if x))
             out.matched.append((lt[i].raw, qt[j].raw, round(sim, 3), via))
 
     # A truncated query cannot be blamed for the listed words after its cut, provided the cut is where the
     # query ends (its last whole word matched the listed name).
     upto = len(lt)
-    fragment = bool(query.truncated and qt and not qsim[last] and qt[last].kind == "distinct"
+    # a one- or two-letter remnant ("CO L", "INDUSTRY C"); longer cut words match by prefix above
+    fragment = bool(query.truncated and qt and not qsim[last] and len(qt[last].text) <= 2
                     and qt[last].text not in known)
     tail = last - 1 if fragment else last
     while tail >= 0 and qt[tail].kind in ("stop", "legal"):
@@ -155,6 +158,9 @@ def score_forms(listed: NameForm, query: NameForm, idf: dict[str, float],
     score = 0.6 * recall + 0.4 * precision
 
     d_idx = [i for i in range(upto) if lt[i].kind in ("distinct", "number")]
+    all_d = [i for i in range(len(lt)) if lt[i].kind in ("distinct", "number")]
+    if all_d and all(lsim[i] for i in all_d):
+        out.brand = tuple(lt[i].text for i in all_d)
     if d_idx:
         d_found = sum(lw[i] * lsim[i] for i in d_idx) / sum(lw[i] for i in d_idx)
         top = max(d_idx, key=lambda i: lw[i])

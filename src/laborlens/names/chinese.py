@@ -136,6 +136,32 @@ def gloss(word: str) -> str | None:
     return _cedict().get(word)
 
 
+def _merge_single_chars(segs: list[str]) -> list[str]:
+    """Join runs of single characters jieba left unknown (众/和 → 众和): a brand read in order, so that
+    和众 and 众和 stay different names."""
+    out: list[str] = []
+    prev_lone = False
+    for seg in segs:
+        lone = len(seg) == 1 and bool(HAN.match(seg)) and seg not in terms() and seg not in place_readings()
+        if lone and prev_lone:
+            out[-1] += seg
+        else:
+            out.append(seg)
+        prev_lone = lone
+    return out
+
+
+@lru_cache(maxsize=65536)
+def brand_chars(han: str) -> frozenset[str]:
+    """Characters of the distinctive part of a Chinese name: what is left after place, industry and legal
+    terms (新疆协鑫新能源材料科技 → 协, 鑫)."""
+    keep: set[str] = set()
+    for seg in segment(han):
+        if seg not in terms() and seg not in place_readings():
+            keep.update(ch for ch in seg if HAN.match(ch))
+    return frozenset(keep)
+
+
 @dataclass(frozen=True, slots=True)
 class Reading:
     """One Latin reading of a Chinese name, with the trail of what each segment became."""
@@ -153,7 +179,7 @@ def readings(text: str) -> list[Reading]:
         if m.start() > pos:
             latin = text[pos : m.start()]
             parts.append(("latin", latin, latin))
-        for seg in segment(m.group()):
+        for seg in _merge_single_chars(segment(m.group())):
             t = terms().get(seg)
             if t is not None:
                 parts.append((t.kind, t.en, pinyin(seg)))

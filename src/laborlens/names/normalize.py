@@ -25,6 +25,10 @@ _ANNOTATION = re.compile(
     re.I,
 )
 _SPLIT = re.compile(r"[^0-9a-z]+")
+# Bill-of-lading wording around a name: "TO THE ORDER OF X", "X C/O AGENT", "AGENT OBO X".
+_ORDER_OF = re.compile(r"^\s*(?:to\s+(?:the\s+)?order\s+of|to\s+order\s+of|order\s+of)\s*[:,]?\s*", re.I)
+_AGENT = re.compile(r"\s*\b(?:c/o|c\\o|care\s+of|obo|o/b/o|on\s+behalf\s+of|attn\.?|attention)\b\s*[:,]?\s*", re.I)
+LEGAL_READING = frozenset({"co", "ltd", "company", "limited"})  # legal words a Chinese reading can produce
 _LEGAL_PHRASES = re.compile(r"\b(?:co\s*\.?\s*,?\s*ltd|company\s+limited|public\s+limited|s\s*\.?\s*a\s*\.?\s*de\s*c\s*\.?\s*v)\b", re.I)
 _HAN_LEGAL = re.compile(r"(股份有限公司|有限责任公司|有限公司|股份公司|总公司|公司|集团)$")
 
@@ -93,9 +97,9 @@ def _org_type_words(text: str) -> frozenset[str]:
     return frozenset(w for span, _ in extract_org_types(text) for w in _SPLIT.split(span.casefold()) if w)
 
 
-def _latin_tokens(text: str, short_compounds: bool = False) -> list[Token]:
+def _latin_tokens(text: str, short_compounds: bool = False, latin: bool = True) -> list[Token]:
     raws = [r for r in _SPLIT.split(text) if r]
-    legal_words = _org_type_words(text)
+    legal_words = _org_type_words(text) if latin else frozenset()
     out: list[Token] = []
     i = 0
     compounds = chinese.pinyin_compounds()
@@ -134,6 +138,8 @@ def _latin_tokens(text: str, short_compounds: bool = False) -> list[Token]:
             if s != raw and (s in GENERIC or kind_of(raw) == "generic"):
                 tok, how = s, ""
         t = _tok(tok, raw, how)
+        if not latin and t.kind == "legal" and t.text not in LEGAL_READING:
+            t = Token(t.text, raw, "distinct", how)  # a pinyin syllable (纳 na, 萨 sa), not a legal form
         if raw in legal_words and t.kind not in ("legal", "stop"):
             t = Token(t.text, raw, "legal", "legal form (rigour)")
         out.append(t)
@@ -141,15 +147,42 @@ def _latin_tokens(text: str, short_compounds: bool = False) -> list[Token]:
 
 
 def _looks_truncated(raw: str, tokens: list[Token]) -> bool:
-    """Bill-of-lading fields cut names at 30-40 characters, usually mid-word and before the legal form."""
+    """Could the name have been cut (bill-of-lading fields are 20-45 characters)? Then the listed words after
+    the query's last matched word are not required, and a cut-off last word is not held against it."""
     stripped = raw.strip()
-    return 28 <= len(stripped) <= 40 and bool(tokens) and tokens[-1].kind != "legal" and stripped[-1].isalnum()
+    if len(stripped) < 15 or not tokens or not stripped[-1].isalnum():
+        return False
+    return tokens[-1].kind != "legal" or len(stripped) >= 30
+
+
+def _up_to_legal_form(tokens: list[Token]) -> list[Token] | None:
+    """The name up to the end of its first legal form, when words follow it (an address or agent)."""
+    for i, t in enumerate(tokens):
+        if t.kind == "legal":
+            j = i
+            while j + 1 < len(tokens) and tokens[j + 1].kind in ("legal", "stop"):
+                j += 1
+            rest = [x for x in tokens[j + 1 :] if x.kind not in ("legal", "stop")]
+            if rest and j >= 1:
+                return tokens[: j + 1]
+            return None
+    return None
 
 
 @lru_cache(maxsize=200_000)
 def analyze(name: str) -> tuple[NameForm, ...]:
     """All readings of a name as token sequences. Cached: manifests repeat names a lot."""
     text = clean(name)
+    stripped = _ORDER_OF.sub("", text)
+    parts = [p for p in _AGENT.split(stripped) if len(p.strip()) >= 2]
+    if stripped != text or len(parts) > 1:
+        # each named party on its own ("X c/o AGENT" names X and the agent)
+        seen: dict[tuple, NameForm] = {}
+        for p in parts or [stripped]:
+            for f in analyze(p):
+                seen.setdefault(f.tokens, NameForm(name, f.tokens, _join("bill-of-lading wording removed",
+                                                                         f.reading), f.han, f.truncated))
+        return tuple(seen.values())
     if not chinese.has_han(text):
         toks = _latin_tokens(text)
         forms = [NameForm(name, tuple(toks), "as written", "", _looks_truncated(name, toks))]
@@ -157,6 +190,9 @@ def analyze(name: str) -> tuple[NameForm, ...]:
         alt = _latin_tokens(text, short_compounds=True) if any(t.raw in compounds for t in toks) else toks
         if alt != toks:  # "guiye" may be 硅业 (silicon industry) or a place: keep both readings
             forms.append(NameForm(name, tuple(alt), "pinyin words translated", "", forms[0].truncated))
+        head = _up_to_legal_form(toks)
+        if head:
+            forms.append(NameForm(name, tuple(head), "name up to its legal form", "", False))
         return tuple(forms)
     han = "".join(ch for ch in text if chinese.HAN.match(ch))
     while True:
@@ -166,11 +202,15 @@ def analyze(name: str) -> tuple[NameForm, ...]:
         han = core
     forms = []
     for r in chinese.readings(text):
-        toks = _latin_tokens(r.text)
+        toks = _latin_tokens(r.text, latin=False)
         marks = {s.split("→")[0]: s for s in r.steps}
         toks = [Token(t.text, t.raw, t.kind, t.how or marks.get(t.raw, "")) for t in toks]
         forms.append(NameForm(name, tuple(toks), "Chinese: " + "; ".join(r.steps[:6]), han, False))
     return tuple(forms)
+
+
+def _join(a: str, b: str) -> str:
+    return a if b in ("", "as written") else f"{a}; {b}"
 
 
 def name_key(name: str) -> str:
