@@ -54,21 +54,24 @@ def test_engines_agree(matcher, queries, tmp_path, engine):
 
 
 def test_spark_engine_agrees(matcher, queries, tmp_path):
+    from conftest import need_service
+
     pytest.importorskip("pyspark", reason="the spark extra is not installed")
     if not shutil.which("java"):
-        pytest.skip("Java not found: Spark needs Java 17")
+        need_service("Java", "Spark needs Java 17 (apt-get install default-jre-headless)")
     ref, out = tmp_path / "ref.csv", tmp_path / "spark.csv"
     match_file(matcher, queries, ref, "local", workers=1)
     match_file(matcher, queries, out, "spark")
     assert _read(out) == _read(ref)
 
 
-def test_bad_queries_file_names_row_and_column(matcher, tmp_path):
+@pytest.mark.parametrize("engine", ["local", "duckdb"])
+def test_bad_queries_file_names_row_and_column(matcher, tmp_path, engine):
     from laborlens.errors import InputError
 
     p = tmp_path / "q.csv"
-    p.write_text("id,name\nq1,Example\nq2,\n", encoding="utf-8")
+    p.write_text("id,name\nq1,Example\nq2,XINJIANG DAQO\nq3,\n", encoding="utf-8")
     with pytest.raises(InputError) as e:
-        match_file(matcher, p, tmp_path / "out.csv")
-    assert "q.csv:3:name" in str(e.value)
+        match_file(matcher, p, tmp_path / "out.csv", engine)
+    assert "q.csv:4:name" in str(e.value)
     assert not (tmp_path / "out.csv").exists()

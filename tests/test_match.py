@@ -151,7 +151,9 @@ def test_compare_pair_api():
 def test_retrieval_never_loses_the_true_candidate_on_the_labelled_set(m):
     path = SHARED / "eval" / "uflpa_dev_queries.csv"
     if not path.exists():
-        pytest.skip(f"labelled set not found at {path}")
+        from conftest import need_service
+
+        need_service("labelled set", f"{path} not found (shared/ sits beside the checkout)")
     pos = {e.entity_id: i for i, e in enumerate(m.index.entries)}
     lost = []
     with path.open(encoding="utf-8") as fh:
@@ -200,3 +202,18 @@ def test_any_text_gets_a_well_formed_answer(m, name, country, address):
     if not r.entity_id:
         assert r.decision != "match" and r.score <= m.thresholds.review
     assert isinstance(r.explanation(), str)
+
+
+def test_calibrate_save_goes_to_this_home_and_is_audited(cli, home, tmp_path):
+    from laborlens import audit
+    from laborlens.settings import Settings
+    from laborlens.store import open_store
+
+    p = tmp_path / "lab.csv"
+    p.write_text("name,expected\nXINJIANG DAQO NEW ENGY CO LTD,uflpa-004\nExample Outdoor Apparel Inc.,\n"
+                 "CAMEL GRP CO LTD,uflpa-011\nExample Widget Trading Co.,\n", encoding="utf-8")
+    r = cli("calibrate", p, "--save")
+    assert r.exit_code == 0, r.output
+    assert (home / "calibration.json").exists()
+    with open_store(Settings()).session() as s:
+        assert any(e.action == "thresholds.calibrate" for e in audit.events(s))

@@ -104,13 +104,20 @@ def calibrate(
     from laborlens.match import calibrate as cal
     from laborlens.match.service import matcher_for_store
 
-    m = matcher_for_store(store())
+    st = store()
+    m = matcher_for_store(st)
     th, rep = cal.calibrate(m, cal.read_labelled(labelled))
     console.print(f"match ≥ {th.match}, review ≥ {th.review}: precision {rep['precision']:.3f}, "
                   f"recall {rep['recall']:.3f}, F1 {rep['f1']:.3f}")
     if save:
-        cal.save(th, rep)
-        console.print(f"saved to {cal.CALIBRATION}")
+        from laborlens import audit
+
+        target = st.settings.home / "calibration.json"  # this installation's, not the shipped default
+        cal.save(th, rep, target)
+        with st.session() as s:
+            audit.record(s, "cli", "thresholds.calibrate", str(labelled.name),
+                         {"match": th.match, "review": th.review, "f1": round(rep["f1"], 4)})
+        console.print(f"saved to {target} (used by every later run in this LABORLENS_HOME)")
 
 
 @bench_app.command("match")

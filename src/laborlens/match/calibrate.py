@@ -75,5 +75,6 @@ def calibrate(matcher: Matcher, rows: list[Labelled]) -> tuple[Thresholds, dict]
 
 
 def save(th: Thresholds, report: dict, path: Path = CALIBRATION) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({"match": th.match, "review": th.review, "source": th.source,
                                 "f1": round(report["f1"], 4)}, indent=2) + "\n")

@@ -145,7 +145,8 @@ def _duckdb(matcher: Matcher, queries: Path, workers: int) -> Iterator[list[list
 
     import duckdb
 
-    list(islice(read_queries(queries), 1))  # validate the header with the same messages
+    for _ in read_queries(queries):  # same validation (and messages) as the local engine, streamed
+        pass
     with tempfile.TemporaryDirectory(prefix="laborlens-duckdb-") as tmp:
         con = duckdb.connect(str(Path(tmp) / "queries.duckdb"))  # on disk: bounded memory
         con.execute("SET memory_limit = '512MB'")
@@ -187,7 +188,8 @@ def _spark(matcher: Matcher, queries: Path) -> Iterator[list[list[str]]]:
         raise InputError("the spark engine needs PySpark: pip install 'laborlens[spark]'") from None
     import sys
 
-    list(islice(read_queries(queries), 1))
+    for _ in read_queries(queries):  # same validation (and messages) as the local engine, streamed
+        pass
     # Spark's Python workers must run this interpreter (the one with laborlens installed).
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)

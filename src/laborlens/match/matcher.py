@@ -27,12 +27,21 @@ class Thresholds:
     source: str = "default"
 
 
-@lru_cache(maxsize=1)
 def calibrated_thresholds() -> Thresholds:
-    if CALIBRATION.exists():
-        d = json.loads(CALIBRATION.read_text())
-        return Thresholds(d["match"], d["review"], d.get("source", str(CALIBRATION.name)))
+    """Thresholds saved by ``laborlens calibrate --save`` in this installation's home, else the ones shipped
+    (calibrated on the development set)."""
+    from laborlens.settings import load_settings
+
+    for path in (load_settings().home / "calibration.json", CALIBRATION):
+        if path.exists():
+            return _read_thresholds(path)
     return Thresholds()
+
+
+@lru_cache(maxsize=8)
+def _read_thresholds(path: Path) -> Thresholds:
+    d = json.loads(path.read_text())
+    return Thresholds(d["match"], d["review"], d.get("source", path.name))
 
 
 def country_code(text: str) -> str:
