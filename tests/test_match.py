@@ -217,3 +217,49 @@ def test_calibrate_save_goes_to_this_home_and_is_audited(cli, home, tmp_path):
     assert (home / "calibration.json").exists()
     with open_store(Settings()).session() as s:
         assert any(e.action == "thresholds.calibrate" for e in audit.events(s))
+
+
+def test_bill_of_lading_truncation_at_any_length(m):
+    """Every listed name, upper-cased and cut at 18..45 characters, is still flagged as a listed entity."""
+    import re
+
+    total = flagged = 0
+    for e in m.entries:
+        for n in e.all_names:
+            if re.search(r"[\u4e00-\u9fff]", n):
+                continue
+            up = re.sub(r"\s+", " ", re.sub(r"[^A-Z0-9 ]", " ", n.upper())).strip()
+            for cut in range(18, 46):
+                q = up[:cut]
+                if q != up and len(q.split()) >= 2:
+                    total += 1
+                    flagged += m.best(q, "CN").decision == "match"
+    assert total > 1000 and flagged / total >= 0.98
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("TO THE ORDER OF CAMEL GROUP CO LTD", "uflpa-011"),
+    ("XINJIANG ZHONGTAI CHEMICAL CO LTD C/O EXAMPLE LOGISTICS", "uflpa-010"),
+    ("EXAMPLE FORWARDING OBO XINJIANG ZHONGTAI CHEMICAL CO LTD", "uflpa-010"),
+    ("XINJIANG ZHONGTAI CHEMICAL CO LTD NO 39 EXAMPLE ROAD URUMQI", "uflpa-010"),
+    ("XIN JIANG ZHONGTAI CHEMICAL", "uflpa-010"),
+    ("Hoshine Silicon (Jiaxing) Co Ltd", "uflpa-001"),  # the listing covers subsidiaries
+    ("XPCC 1ST DIVISION", "uflpa-007"),
+])
+def test_manifest_wording_and_subsidiaries(m, query, expected):
+    r = m.best(query, "CN")
+    assert (r.entity_id, r.decision) == (expected, "match"), r.explanation()
+
+
+@pytest.mark.parametrize("query", [
+    "新疆新能源材料科技有限公司",  # GCL's Chinese name without its brand 协鑫
+    "新疆哈巴河铜业股份有限公司",  # Ashele's without 阿舍勒
+    "新疆和众股份有限公司",  # 众和 (Joinworld) with its characters swapped
+])
+def test_chinese_names_without_the_brand_do_not_match(m, query):
+    assert m.best(query, "CN").decision != "match"
+
+
+def test_unreadable_script_goes_to_a_person(m):
+    r = m.best("ООО Синьцзян Чжунтай Кемикал", "RU")
+    assert r.decision == "review" and "not readable" in r.explanation()

@@ -149,3 +149,47 @@ def test_cli_screen_bad_input_exits_2(cli, tmp_path):
     assert r.exit_code == 2
     assert "links.csv" in r.output and ":2" in r.output
     assert not (tmp_path / "out" / "verdicts.csv").exists()
+
+
+def test_listed_supplier_through_unconnected_materials_is_never_dropped(matcher):
+    parties = [IMP, Party("L", "XINJIANG ZHONGTAI CHEM CO LTD", "CN", ""),
+               Party("S", "Example Supplier", "CN", "Suzhou"), Party("EXP", "Example Exporter", "CN", "Ningbo")]
+    ls = [Link("L", "S", "pvc resin"), Link("S", "EXP", "cotton yarn")]
+    vs, _ = verdicts(matcher, parties, ls, [Shipment("SHP1", "IMP", "EXP", "garments", "6109", "")])
+    v = vs["SHP1"]
+    assert v.verdict == "review"
+    assert any("L>S>EXP" in r for r in v.reasons)
+
+
+def test_dismissal_falls_back_to_the_next_candidate(store, matcher):
+    from laborlens.decisions import latest_decisions, record_decision
+
+    name = "Chenguang Biotechnology Group Yanqi Co Ltd"
+    with store.session() as s:
+        record_decision(s, "ana", name, "uflpa-057", "uflpa", "dismissed", "not the Yanqi plant")
+    with store.session() as s:
+        dec = latest_decisions(s)
+    r = screen_tables([IMP, Party("P", name, "CN", ""), Party("EXP", "Example", "CN", "")],
+                      [Link("P", "EXP", "tomato paste")], [Shipment("S", "IMP", "EXP", "ketchup", "", "")],
+                      matcher, dec)
+    hits = [f for f in r.findings if f.party_id == "P" and f.rule == "list_match"]
+    assert {f.details["entity_id"] for f in hits} == {"uflpa-057", "uflpa-056"}
+    assert r.verdicts[0].verdict == "presumption"
+
+
+def test_xuar_address_with_a_foreign_country_field_goes_to_review(matcher):
+    parties = [IMP, Party("F", "Example Cotton Farm", "US", "新疆维吾尔自治区阿克苏地区"),
+               Party("EXP", "Example Spinner", "VN", "Hanoi")]
+    vs, r = verdicts(matcher, parties, [Link("F", "EXP", "cotton")], [Shipment("S", "IMP", "EXP", "cotton yarn", "", "")])
+    f = [f for f in r.findings if f.party_id == "F" and f.rule == "xuar_location"]
+    assert f and f[0].severity == "review" and "country field" in f[0].summary
+
+
+def test_party_ids_with_the_path_separator_are_refused(cli, tmp_path):
+    d = tmp_path / "d"
+    d.mkdir()
+    (d / "parties.csv").write_text("id,name,country,address\nA>B,Example,CN,\nE,Example 2,CN,\n")
+    (d / "links.csv").write_text("supplier_id,buyer_id,material\nA>B,E,cotton\n")
+    (d / "shipments.csv").write_text("id,importer_id,exporter_id,material,hts,description\nS,E,E,yarn,,\n")
+    r = cli("load", d)
+    assert r.exit_code == 2 and "parties.csv:2:id" in r.output

@@ -125,6 +125,9 @@ def _unique_ids(v: Validated, table: Table, what: str) -> None:
         pid = row.get("id", "")
         if not pid:
             continue
+        if ">" in pid:  # ids are joined with ">" in evidence paths
+            v.error(f"{what} id '{pid}' must not contain '>' (it separates ids in evidence paths)",
+                    table.file, n, "id")
         if pid in first:
             v.error(f"duplicate {what} id '{pid}' (first on row {first[pid]})", table.file, n, "id")
         else:

@@ -50,7 +50,6 @@ ABBREVIATIONS: dict[str, str] = {
     "accs": "accessories", "apprl": "apparel", "garm": "garment", "wh": "warehouse", "whse": "warehouse",
     "sci": "science", "scien": "science", "min": "mining", "mng": "mining", "metall": "metallurgy",
     "nonferr": "nonferrous", "dept": "department", "bros": "brother", "mgf": "manufacturing",
-    "sh": "shanghai", "bj": "beijing", "gz": "guangzhou", "sz": "shenzhen", "xj": "xinjiang",
     "corpn": "corporation", "cor": "corporation", "comp": "company", "cie": "company", "lt": "ltd",
     "limted": "limited",
 }
@@ -131,9 +130,11 @@ def singular(token: str) -> str:
     return token
 
 
-# Legal forms share one spelling each, so "Co., Ltd." and "Company Limited" agree.
-LEGAL_CANON = {"company": "co", "companies": "co", "corp": "co", "corporation": "co", "limited": "ltd",
-               "incorporated": "inc", "berhad": "bhd"}
+# Legal forms share one spelling each, so "Co., Ltd." and "Company Limited" agree; so do a few industry
+# words that listings and manifests use interchangeably (IND may stand for industry or industrial).
+LEGAL_CANON = {"industrial": "industry", "industries": "industry", "technological": "technology",
+               "technologies": "technology", "company": "co", "companies": "co", "corp": "co",
+               "corporation": "co", "limited": "ltd", "incorporated": "inc", "berhad": "bhd"}
 
 
 @lru_cache(maxsize=1)

@@ -38,6 +38,16 @@ def list_findings(parties: Sequence[Party], matcher: Matcher,
             continue
         human = decisions.get((name_key(best.query), best.entity_id))
         if human and human.verdict == "dismissed":
+            # the dismissal covers this pair only: the next candidates still count
+            for alt in matcher.match(best.query, p.country, p.address, top=4)[1:]:
+                h2 = decisions.get((name_key(alt.query), alt.entity_id))
+                if alt.entity_id and alt.decision != "clear" and not (h2 and h2.verdict == "dismissed"):
+                    sev = "presumption" if alt.decision == "match" else "review"
+                    out.append(Finding(p.id, "list_match", sev,
+                                       f"name matches {alt.list_name.upper()} {alt.entity_id} '{alt.entity_name}' "
+                                       f"(score {alt.score:.2f}, {alt.decision}; next candidate after a dismissal)",
+                                       alt.list_name, alt.edition, alt.to_dict()))
+                    break
             out.append(Finding(p.id, "list_match", "info", f"match with {best.entity_id} {human.describe()}",
                                best.list_name, best.edition, {**best.to_dict(), "human": human.describe()}))
             continue
@@ -67,10 +77,16 @@ def xuar_findings(parties: Sequence[Party]) -> list[Finding]:
             if not text:
                 continue
             r = addr_hit if field == "address" else detect(text, p.country)
+            conflict = ""
+            if (r is None or r.confidence != "high") and p.country:
+                # the country field may be wrong; an explicit XUAR place still needs a human
+                r2 = detect(text, "")
+                if r2 is not None and r2.confidence == "high":
+                    r, conflict = r2, f" (but the country field says {p.country!r})"
             if r is None:
                 continue
-            sev = "presumption" if r.confidence == "high" else "review"
-            note = ""
+            sev = "presumption" if r.confidence == "high" and not conflict else "review"
+            note = conflict
             if field != "address" and p.address and addr_hit is None:
                 sev, note = "review", " (the address does not place it in the XUAR)"
             out.append(Finding(p.id, "xuar_location", sev, f"{field} places the party in the XUAR: "

@@ -96,13 +96,17 @@ def screen_tables(parties: Sequence[Party], links: Sequence[Link] | LinkColumns,
     traced = graph.trace(sev, detail=False)
     presumptive = graph.trace({k: v for k, v in sev.items() if v >= 2}, detail=True)
     nearest_untraced = graph.trace({p: 1 for p in _untraced_parties(links, shipments, mmap)}, detail=False)
+    # A listed or XUAR party linked upstream through materials the input map does not connect is never
+    # dropped: the same search with every material allowed to feed every other finds it for review.
+    grave = {k: v for k, v in sev.items() if v >= 2}
+    any_route = _material_blind(by_id.keys(), links, shipments).trace(grave, detail=False) if grave else None
     detailed = _detailed_ids(shipments, traced)
     by_party: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
         by_party[f.party_id].append(f)
     verdicts: list[Verdict] = []
     progress(0.8, "writing verdicts")
-    for s, t, tp, tu in zip(shipments, traced, presumptive, nearest_untraced):
+    for k, (s, t, tp, tu) in enumerate(zip(shipments, traced, presumptive, nearest_untraced)):
         reasons: list[str] = []
         level = t.severity
         if tp.worst is not None:
@@ -110,6 +114,13 @@ def screen_tables(parties: Sequence[Party], links: Sequence[Link] | LinkColumns,
         if t.worst is not None:
             reasons.append(t.reason)
             reasons.extend(f.summary for f in by_party[t.party_id] if f.severity in ("presumption", "review"))
+        blind = any_route[k] if any_route is not None else None
+        if level < 2 and blind is not None and blind.worst is not None:
+            reasons.append(f"{blind.party_id}, which has a presumption-level finding, is upstream through links "
+                           f"whose materials the input map does not connect (path {blind.path_str}): check "
+                           f"whether its goods go into this one")
+            reasons.extend(f.summary for f in by_party[blind.party_id] if f.severity == "presumption")
+            level = max(level, 1)
         sector = high_priority_sector(s.material, s.hts, s.description)
         if sector:
             reasons.append(f"UFLPA high-priority sector: {sector.sector} (designated {sector.year}, {sector.via})")
@@ -131,11 +142,29 @@ def screen_tables(parties: Sequence[Party], links: Sequence[Link] | LinkColumns,
         verdicts.append(Verdict(s.id, s.importer_id, s.exporter_id, s.material, s.hts, s.description, verdict,
                                 list(t.path), t.tier, reasons or ["no finding upstream"], tainted, untraced,
                                 n_up, up_list))
+    if len(shipments) > DETAIL_ALL:  # fill the upstream lists of exactly the shipments the report details
+        order = {"presumption": 0, "review": 1, "clear": 2}
+        shown = sorted((v for v in verdicts if v.verdict != "clear"),
+                       key=lambda v: (order[v.verdict], v.shipment_id))[:MAX_DETAILED]
+        for v in shown:
+            if v.upstream < 0:
+                up = graph.upstream(v.shipment_id)
+                v.untraced = sorted({p for p, _m, _t in up.untraced})
+                v.upstream = up.count
+                v.upstream_parties = [list(x) for x in up.parties[:MAX_UPSTREAM_LISTED]]
     lists = sorted({(e.list_name, e.edition) for e in matcher.entries})
     return ScreenResult(by_id, links if isinstance(links, LinkColumns) else list(links), list(shipments),
                         findings, verdicts,
                         [asdict(f) for f in mb.flags], [{"list": a, "edition": b} for a, b in lists],
                         datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))
+
+
+def _material_blind(party_ids, links: Sequence[Link] | LinkColumns, shipments: Sequence[Shipment]) -> SupplyGraph:
+    """The supply graph with materials erased (unknown materials are assumed to feed anything)."""
+    cols = links if isinstance(links, LinkColumns) else LinkColumns.from_links(links)
+    blank = LinkColumns(cols.supplier_id, cols.buyer_id, [""] * len(cols))
+    ships = [Shipment(x.id, x.importer_id, x.exporter_id, "") for x in shipments]
+    return SupplyGraph.build(party_ids, blank, ships)
 
 
 def _untraced_parties(links: Sequence[Link] | LinkColumns, shipments: Sequence[Shipment],
@@ -155,10 +184,8 @@ def _untraced_parties(links: Sequence[Link] | LinkColumns, shipments: Sequence[S
 
 
 def _detailed_ids(shipments: Sequence[Shipment], traced) -> set[str]:
-    if len(shipments) <= DETAIL_ALL:
-        return {s.id for s in shipments}
-    ranked = sorted(zip(shipments, traced), key=lambda st: -st[1].severity)
-    return {s.id for s, _t in ranked[:MAX_DETAILED]}
+    """Small runs: every shipment gets its full upstream list; large runs fill the shown ones afterwards."""
+    return {s.id for s in shipments} if len(shipments) <= DETAIL_ALL else set()
 
 
 def write_outputs(result: ScreenResult, out_dir: Path, html: bool = True, pdf: bool = True) -> dict[str, Path]:
