@@ -170,7 +170,7 @@ def score_forms(listed: NameForm, query: NameForm, idf: dict[str, float],
     else:
         # A name made only of place/industry words is its own distinctive part: it needs all of it, and
         # a query that adds a distinctive word of its own names some other company.
-        non_legal = [i for i in range(upto) if lt[i].kind not in ("legal", "stop")]
+        non_legal = [i for i in range(upto) if lt[i].kind not in ("legal", "stop", "org")]
         if any(not lsim[i] for i in non_legal):
             score *= 0.75
             out.notes.append("listed name has no distinctive word; all of it is required")

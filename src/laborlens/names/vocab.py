@@ -66,7 +66,7 @@ GENERIC = frozenset(
     paper plastic rubber machinery electronic electronics appliance automation cnc battery automotive
     accessory accessories hair real estate property sugar tomato canned biotechnology biological
     biotech medicine medical pharmaceutical health green east west western north south central eastern
-    northern southern great golden union united universal global world century modern national
+    northern southern great golden union united universal global world modern national rare earth
     state public consolidated associated first second third import-export reserve transfer storage
     distribution grinding machine precision product products ingredient ingredients fruit vegetable
     operation enterprise enterprises investment venture home household light heavy special chinese
