@@ -174,6 +174,9 @@ def score_forms(listed: NameForm, query: NameForm, idf: dict[str, float],
         if any(not lsim[i] for i in non_legal):
             score *= 0.75
             out.notes.append("listed name has no distinctive word; all of it is required")
+        elif any(not qsim[j] and t.kind in ("generic", "place") and qw_eff[j] for j, t in enumerate(qt)):
+            score *= 0.75  # "Xinjiang New Energy" is not "Xinjiang Energy": nothing else tells them apart
+            out.notes.append("listed name has no distinctive word; the query adds words of its own")
     # Conflicts: the listed name's industry (or place) words all absent while the query has its own.
     for kind, factor, label in (("generic", 0.8, "industry"), ("place", 0.85, "place")):
         l_k = [i for i in range(upto) if lt[i].kind == kind]
