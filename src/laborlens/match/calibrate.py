@@ -1,4 +1,4 @@
-"""Thresholds from labelled data: ``match`` where F1 peaks (middle of the best plateau, for margin) and
+"""Thresholds from labelled data: ``match`` where F2 peaks (middle of the best plateau, for margin) and
 ``review`` low enough to surface near-misses for a human without flooding them."""
 
 from __future__ import annotations
@@ -49,7 +49,8 @@ def metrics(rows: list[Labelled], results: list[MatchResult], threshold: float) 
     p = tp / (tp + fp) if tp + fp else 1.0
     rc = tp / (tp + fn) if tp + fn else 1.0
     f1 = 2 * p * rc / (p + rc) if p + rc else 0.0
-    return {"threshold": threshold, "precision": p, "recall": rc, "f1": f1, "tp": tp, "fp": fp, "fn": fn,
+    f2 = 5 * p * rc / (4 * p + rc) if p + rc else 0.0  # recall weighs more: a missed listed entity costs most
+    return {"threshold": threshold, "precision": p, "recall": rc, "f1": f1, "f2": f2, "tp": tp, "fp": fp, "fn": fn,
             "per_kind": {k: {"correct": a, "total": b, "rate": a / b} for k, (a, b) in sorted(per.items())}}
 
 
@@ -57,8 +58,9 @@ def calibrate(matcher: Matcher, rows: list[Labelled]) -> tuple[Thresholds, dict]
     results = [matcher.best(r.name, r.country) for r in rows]
     grid = [round(0.40 + 0.01 * i, 2) for i in range(56)]
     scored = [metrics(rows, results, t) for t in grid]
-    best_f1 = max(m["f1"] for m in scored)
-    plateau = [m["threshold"] for m in scored if m["f1"] >= best_f1 - 1e-9]
+    # F2, not F1: in forced-labor screening a missed listed entity costs far more than a false alarm
+    best = max(m["f2"] for m in scored)
+    plateau = [m["threshold"] for m in scored if m["f2"] >= best - 1e-9]
     t_match = round((plateau[0] + plateau[-1]) / 2, 2)
     # Review: catch near-misses of true positives, at most 5% of negatives sent to a human.
     negs = [x.score for r, x in zip(rows, results) if not r.expected]

@@ -13,7 +13,6 @@ from laborlens.match.calibrate import Labelled
 from laborlens.model import WatchEntry
 from laborlens.names.chinese import has_han
 from laborlens.names.normalize import analyze
-from laborlens.names.vocab import ABBREVIATIONS
 
 _BRANDS = ("Hengda Xinhua Jinyuan Ruifeng Huatai Tianyuan Longsheng Baixin Yuhua Kangtai Shunda Fuxing "
            "Guangyu Weilong Zhenghe").split()
@@ -25,9 +24,25 @@ def _manifest(n: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"[^A-Z0-9 ]", " ", n.upper())).strip()
 
 
+# Abbreviations as customs brokers and carriers write them, kept apart from the matcher's own table so that
+# this set does not just replay it.
+_MANIFEST_ABBREVIATIONS = {
+    "technology": "TECH", "group": "GRP", "industrial": "INDL", "industry": "IND", "international": "INTL",
+    "manufacturing": "MFG", "materials": "MATLS", "material": "MATL", "energy": "ENGY", "chemical": "CHEM",
+    "development": "DEVT", "products": "PRODS", "holdings": "HLDGS", "holding": "HLDG", "logistics": "LOGIS",
+    "textile": "TEXT", "engineering": "ENGG", "construction": "CONSTR", "trading": "TRDG",
+    "corporation": "CORP", "company": "CO", "limited": "LTD", "equipment": "EQPT", "science": "SCI",
+    "machinery": "MACHY", "electric": "ELEC", "garment": "GARMT", "investment": "INVT",
+    "management": "MGMT", "biotechnology": "BIOTECH", "international trade": "INTL TRD",
+    "accessories": "ACCS", "warehousing": "WHSG", "nonferrous": "NON FERR", "import and export": "I/E",
+}
+
+
 def _abbrev(n: str) -> str:
-    short = {v: k for k, v in ABBREVIATIONS.items() if " " not in v and len(k) >= 3}
-    return " ".join(short.get(w.lower(), w.lower()).upper() for w in _manifest(n).split())
+    text = " " + _manifest(n).lower() + " "
+    for full, short in sorted(_MANIFEST_ABBREVIATIONS.items(), key=lambda kv: -len(kv[0])):
+        text = re.sub(rf"(?<= ){re.escape(full)}(?= )", short.lower(), text)
+    return text.strip().upper()
 
 
 def _run_together(n: str, rng: random.Random) -> str:

@@ -50,7 +50,8 @@ ABBREVIATIONS: dict[str, str] = {
     "accs": "accessories", "apprl": "apparel", "garm": "garment", "wh": "warehouse", "whse": "warehouse",
     "sci": "science", "scien": "science", "min": "mining", "mng": "mining", "metall": "metallurgy",
     "nonferr": "nonferrous", "dept": "department", "bros": "brother", "mgf": "manufacturing",
-    "corpn": "corporation", "cor": "corporation", "comp": "company", "cie": "company", "lt": "ltd",
+    "trd": "trade", "trdg": "trading", "whsg": "warehousing", "ferr": "ferrous", "eqpt": "equipment",
+    "machy": "machinery", "garmt": "garment", "invt": "investment", "corpn": "corporation", "cor": "corporation", "comp": "company", "cie": "company", "lt": "ltd",
     "limted": "limited",
 }
 
@@ -60,7 +61,7 @@ GENERIC = frozenset(
     export science scientific product manufacturing manufacturer chemical textile logistic logistics
     construction engineering investment holding resource resources service equipment electric electricity
     electrical power metal nonferrous mining mine food agriculture agricultural commercial economic
-    business park warehouse warehousing management supply chain garment apparel fashion clothing shoe
+    business park warehouse warehousing ferrous management supply chain garment apparel fashion clothing shoe
     shoes solar silicon photovoltaic cotton linen yarn spinning color colour wool fabric knitting dyeing
     printing steel iron copper zinc aluminum aluminium magnesium gold coal oil gas petroleum petrochemical
     paper plastic rubber machinery electronic electronics appliance automation cnc battery automotive
@@ -133,6 +134,7 @@ def singular(token: str) -> str:
 # Legal forms share one spelling each, so "Co., Ltd." and "Company Limited" agree; so do a few industry
 # words that listings and manifests use interchangeably (IND may stand for industry or industrial).
 LEGAL_CANON = {"industrial": "industry", "industries": "industry", "technological": "technology",
+               "trading": "trade", "warehousing": "warehouse",
                "technologies": "technology", "company": "co", "companies": "co", "corp": "co",
                "corporation": "co", "limited": "ltd", "incorporated": "inc", "berhad": "bhd"}
 
