@@ -170,6 +170,7 @@ SYNONYMS: dict[str, str] = {
     "apparel": "garment", "clothing": "garment", "clothes": "garment", "t shirt": "garment",
     "shirt": "garment", "jeans": "garment", "jean": "garment", "trouser": "garment", "pant": "garment",
     "dress": "garment", "knitwear": "garment", "sweater": "garment", "hoodie": "garment",
+    "sweatshirt": "garment", "polo shirt": "garment", "aluminum cookware": "aluminum product",
     "jacket": "garment", "sock": "garment", "underwear": "garment", "wearing apparel": "garment",
     "服装": "garment", "成衣": "garment",
     "bed linen": "home textile", "bedding": "home textile", "bed sheet": "home textile",

@@ -136,8 +136,20 @@ class MaterialMap:
 
     # -- names ---------------------------------------------------------------------------------------------
     def normalize(self, s: str) -> str:
-        """Like :func:`normalize_material`, also knowing materials added by a bom."""
-        return _normalize(s, self._lookup)
+        """Like :func:`normalize_material`, also knowing materials added by a bom. A product named with its
+        material in front ("cotton knit fabric", "cotton T-shirts") is read as the product when that
+        material can feed it (so "steel wire" never becomes copper wire)."""
+        out = _normalize(s, self._lookup)
+        if out in self._index or " " not in out:
+            return out
+        words = out.split(" ")
+        for k in range(1, len(words)):
+            head, tail = " ".join(words[:k]), _normalize(" ".join(words[k:]), self._lookup)
+            h = _normalize(head, self._lookup)
+            i, j = self._index.get(h), self._index.get(tail)
+            if i is not None and j is not None and self._reach[i, j]:
+                return tail
+        return out
 
     def is_known(self, material: str) -> bool:
         return self.normalize(material) in self._index
