@@ -410,3 +410,11 @@ def test_cli_serve_is_registered(cli):
 
     r = cli("serve", "--help")
     assert r.exit_code == 0 and "--port" in r.output and "--max-upload-mb" in r.output
+
+
+def test_a_decision_can_be_narrowed_to_a_country(client, users):
+    h = bearer(users, "analyst")
+    body = {"party_name": "Camel Group", "entity_id": "uflpa-011", "list_name": "uflpa",
+            "verdict": "dismissed", "note": "Hanoi battery shop", "country": "Viet Nam"}
+    r = client.post("/api/decisions", headers=h, json=body)
+    assert r.status_code == 201 and r.json()["country"] == "VN"

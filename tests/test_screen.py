@@ -193,3 +193,17 @@ def test_party_ids_with_the_path_separator_are_refused(cli, tmp_path):
     (d / "shipments.csv").write_text("id,importer_id,exporter_id,material,hts,description\nS,E,E,yarn,,\n")
     r = cli("load", d)
     assert r.exit_code == 2 and "parties.csv:2:id" in r.output
+
+
+def test_a_decision_made_for_one_country_does_not_cover_another(store, matcher):
+    from laborlens.decisions import latest_decisions, record_decision
+
+    name = "CAMEL GRP CO LTD"
+    with store.session() as s:
+        record_decision(s, "ana", name, "uflpa-011", "uflpa", "dismissed", "a battery shop in Hanoi", "VN")
+    with store.session() as s:
+        dec = latest_decisions(s)
+    parties = [IMP, Party("V", name, "Viet Nam", ""), Party("C", name, "CN", ""), Party("EXP", "Ex", "CN", "")]
+    r = screen_tables(parties, [], [], matcher, dec)
+    sev = {f.party_id: f.severity for f in r.findings if f.rule == "list_match"}
+    assert sev == {"V": "info", "C": "presumption"}

@@ -29,25 +29,39 @@ class HumanDecision:
 
 
 def record_decision(s: Session, actor: str, party_name: str, entity_id: str, list_name: str, verdict: str,
-                    note: str = "") -> Decision:
+                    note: str = "", country: str = "") -> Decision:
+    """``country`` narrows the decision to parties of that country (a "Camel Group" dismissed in Vietnam is
+    not thereby dismissed in China); without it the decision holds for the name anywhere."""
     if verdict not in VERDICTS:
         raise InputError(f"verdict must be one of {', '.join(VERDICTS)}", column="verdict")
     if not party_name.strip() or not entity_id.strip():
         raise InputError("party name and entity id are required")
+    from laborlens.countries import iso2
+
     d = Decision(at=datetime.now(UTC).replace(tzinfo=None, microsecond=0), actor=actor, party_name=party_name,
-                 name_key=name_key(party_name), entity_id=entity_id, list_name=list_name, verdict=verdict,
-                 note=note)
+                 name_key=name_key(party_name), country=iso2(country), entity_id=entity_id,
+                 list_name=list_name, verdict=verdict, note=note)
     s.add(d)
     s.flush()
     audit.record(s, actor, f"decision.{verdict}", entity_id, {"decision_id": d.id, "list": list_name})
     return d
 
 
-def latest_decisions(s: Session) -> dict[tuple[str, str], HumanDecision]:
-    """(name key, entity id) → the latest decision."""
-    out: dict[tuple[str, str], HumanDecision] = {}
+class Decisions(dict):
+    """(name key, ISO-2 country or "", entity id) → the latest decision; :meth:`find` prefers the decision
+    made for the party's country over one made for the name anywhere."""
+
+    def find(self, name: str, country: str, entity_id: str) -> HumanDecision | None:
+        from laborlens.countries import iso2
+
+        key = name_key(name)
+        return self.get((key, iso2(country), entity_id)) or self.get((key, "", entity_id))
+
+
+def latest_decisions(s: Session) -> Decisions:
+    out = Decisions()
     for d in s.execute(select(Decision).order_by(Decision.id)).scalars():
-        out[(d.name_key, d.entity_id)] = HumanDecision(d.verdict, d.actor, d.at, d.note)
+        out[(d.name_key, d.country or "", d.entity_id)] = HumanDecision(d.verdict, d.actor, d.at, d.note)
     return out
 
 

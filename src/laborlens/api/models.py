@@ -126,6 +126,7 @@ class DecisionIn(BaseModel):
     list_name: str = Field(min_length=1, max_length=100)
     verdict: Literal["confirmed", "dismissed"]
     note: str = Field("", max_length=2000)
+    country: str = Field("", max_length=100, description="Narrow the decision to parties of this country.")
 
 
 class DecisionOut(BaseModel):
@@ -137,6 +138,7 @@ class DecisionOut(BaseModel):
     list_name: str
     verdict: str
     note: str
+    country: str = ""
 
 
 class DecisionList(BaseModel):

@@ -25,7 +25,7 @@ def add_decision(user: Analyst, body: DecisionIn, s: SessionDep) -> DecisionOut:
     """Confirm or dismiss a list match for a screened name. Decisions are appended, never edited: the
     latest per (name, entity) wins and later screenings cite it."""
     d = decisions.record_decision(s, user.username, body.party_name, body.entity_id, body.list_name,
-                                  body.verdict, body.note)
+                                  body.verdict, body.note, body.country)
     return DecisionOut.model_validate(d, from_attributes=True)
 
 

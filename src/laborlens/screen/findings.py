@@ -36,11 +36,11 @@ def list_findings(parties: Sequence[Party], matcher: Matcher,
                     best = r
         if best is None or best.decision == "clear" and not decisions:
             continue
-        human = decisions.get((name_key(best.query), best.entity_id))
+        human = _find(decisions, best.query, p.country, best.entity_id)
         if human and human.verdict == "dismissed":
             # the dismissal covers this pair only: the next candidates still count
             for alt in matcher.match(best.query, p.country, p.address, top=4)[1:]:
-                h2 = decisions.get((name_key(alt.query), alt.entity_id))
+                h2 = _find(decisions, alt.query, p.country, alt.entity_id)
                 if alt.entity_id and alt.decision != "clear" and not (h2 and h2.verdict == "dismissed"):
                     sev = "presumption" if alt.decision == "match" else "review"
                     out.append(Finding(p.id, "list_match", sev,
@@ -63,6 +63,12 @@ def list_findings(parties: Sequence[Party], matcher: Matcher,
             details["human"] = human.describe()
         out.append(Finding(p.id, "list_match", severity, summary, best.list_name, best.edition, details))
     return out
+
+
+def _find(decisions: Mapping, name: str, country: str, entity_id: str) -> HumanDecision | None:
+    if hasattr(decisions, "find"):
+        return decisions.find(name, country, entity_id)
+    return decisions.get((name_key(name), entity_id))  # a plain {(name key, entity id): decision} mapping
 
 
 def xuar_findings(parties: Sequence[Party]) -> list[Finding]:

@@ -140,6 +140,7 @@ class Decision(Base):
     actor: Mapped[str] = mapped_column(String(100))
     party_name: Mapped[str] = mapped_column(Text)  # the screened name the decision is about
     name_key: Mapped[str] = mapped_column(String(400), index=True)
+    country: Mapped[str] = mapped_column(String(2), default="", server_default="")  # ISO-2; "" = any
     entity_id: Mapped[str] = mapped_column(String(100))
     list_name: Mapped[str] = mapped_column(String(100))
     verdict: Mapped[str] = mapped_column(String(20))  # confirmed | dismissed

@@ -73,7 +73,8 @@ def decide(request: Request, user: Analyst, s: SessionDep,
            list_name: Annotated[str, Form(min_length=1, max_length=100)],
            verdict: Annotated[str, Form(pattern="^(confirmed|dismissed)$")],
            note: Annotated[str, Form(max_length=2000)] = "",
+           country: Annotated[str, Form(max_length=100)] = "",
            back: Annotated[str, Form(max_length=2000)] = "/") -> Response:
-    decisions.record_decision(s, user.username, party_name, entity_id, list_name, verdict, note)
+    decisions.record_decision(s, user.username, party_name, entity_id, list_name, verdict, note, country)
     flash(request, f"Recorded: {entity_id} {verdict} for {party_name}. Later screenings will cite it.")
     return redirect(safe_next(back))
