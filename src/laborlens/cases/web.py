@@ -558,49 +558,32 @@ def make_router(
             private=True,
         )
 
-    @r.post("/defenders/{pseudonym}/assignments")
-    def defender_assign(
-        pseudonym: str, request: Request, f: Posted = Form, user=Admin, store: Store = St
-    ) -> Response:
+    def assignment(pseudonym: str, request: Request, f: Posted, user, store: Store, change, said: str
+                   ) -> Response:
+        """Start or end a staff assignment (admins); ``said`` words the flash message."""
+
         def write(s: Session) -> Response:
             username = f.get("username").strip()
             if not username:
                 raise InputError("choose a staff member", column="username")
-            dfn.assign(s, user, pseudonym, username)
+            change(s, user, pseudonym, username)
             pid = pseudonym.strip().upper()
-            return done(request, f"{pid}: assigned {username}.", f"{BASE}/defenders/{pid}")
+            return done(request, f"{pid}: {said.format(username)}.", f"{BASE}/defenders/{pid}")
 
-        return attempt(
-            request,
-            store,
-            "assign",
-            f,
-            write,
-            lambda s, e: defender_html(s, request, user, store, pseudonym, e),
-            private=True,
-        )
+        return attempt(request, store, "assign", f, write,
+                       lambda s, e: defender_html(s, request, user, store, pseudonym, e), private=True)
+
+    @r.post("/defenders/{pseudonym}/assignments")
+    def defender_assign(
+        pseudonym: str, request: Request, f: Posted = Form, user=Admin, store: Store = St
+    ) -> Response:
+        return assignment(pseudonym, request, f, user, store, dfn.assign, "assigned {}")
 
     @r.post("/defenders/{pseudonym}/assignments/end")
     def defender_unassign(
         pseudonym: str, request: Request, f: Posted = Form, user=Admin, store: Store = St
     ) -> Response:
-        def write(s: Session) -> Response:
-            username = f.get("username").strip()
-            if not username:
-                raise InputError("choose a staff member", column="username")
-            dfn.unassign(s, user, pseudonym, username)
-            pid = pseudonym.strip().upper()
-            return done(request, f"{pid}: ended {username}'s assignment.", f"{BASE}/defenders/{pid}")
-
-        return attempt(
-            request,
-            store,
-            "assign",
-            f,
-            write,
-            lambda s, e: defender_html(s, request, user, store, pseudonym, e),
-            private=True,
-        )
+        return assignment(pseudonym, request, f, user, store, dfn.unassign, "ended {}'s assignment")
 
     # -- forms: missions -------------------------------------------------------------------------------------
 
