@@ -110,6 +110,8 @@ def test_explanation_says_why_a_near_miss_is_not_a_match():
 def test_chinese_reading_is_explained(m):
     r = m.best("新疆天山毛纺织股份有限公司")
     assert "Chinese" in r.reading or "Chinese script" in r.explanation()
+    assert r.entity_id == "uflpa-059" and r.decision == "match"
+    assert "Chinese" in r.explanation()
 
 
 def test_country_conflict_lowers_score(m):

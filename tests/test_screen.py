@@ -137,6 +137,10 @@ def test_cli_screen(cli, tmp_path):
     r = cli("screen", tmp_path / "data", "-o", tmp_path / "out")
     assert r.exit_code == 0, r.output
     assert (tmp_path / "out" / "verdicts.csv").exists() and (tmp_path / "out" / "report.html").exists()
+    truth = load_truth(tmp_path / "data" / "truth.json")
+    rows = list(csv.DictReader((tmp_path / "out" / "verdicts.csv").open(encoding="utf-8")))
+    assert len(rows) == truth.counts["shipments"]
+    assert {x["shipment_id"] for x in rows if x["verdict"] == "presumption"} == set(truth.tainted_shipment_ids())
 
 
 def test_cli_screen_bad_input_exits_2(cli, tmp_path):

@@ -12,7 +12,6 @@ from laborlens.settings import Settings, load_settings
 from laborlens.store import Store, open_store
 
 console = Console()
-err_console = Console(stderr=True)
 
 
 class _Group(TyperGroup):

@@ -177,6 +177,10 @@ class Matcher:
                 iname.name, qf.reading, ps.matched, ps.missing, ps.extra, ps.discounted, notes))
         return results
 
+    def forget(self) -> None:
+        """Drop remembered answers (benchmarks measure the work, not the memo)."""
+        self._memo.clear()
+
     def best(self, name: str, country: str = "", address: str = "") -> MatchResult:
         """Best candidate for one name. Remembered per process: manifests repeat names a lot."""
         key = (name, country, address)

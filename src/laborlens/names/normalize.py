@@ -29,7 +29,6 @@ _SPLIT = re.compile(r"[^0-9a-z]+")
 _ORDER_OF = re.compile(r"^\s*(?:to\s+(?:the\s+)?order\s+of|to\s+order\s+of|order\s+of)\s*[:,]?\s*", re.I)
 _AGENT = re.compile(r"\s*\b(?:c/o|c\\o|care\s+of|obo|o/b/o|on\s+behalf\s+of|attn\.?|attention)\b\s*[:,]?\s*", re.I)
 LEGAL_READING = frozenset({"co", "ltd", "company", "limited"})  # legal words a Chinese reading can produce
-_LEGAL_PHRASES = re.compile(r"\b(?:co\s*\.?\s*,?\s*ltd|company\s+limited|public\s+limited|s\s*\.?\s*a\s*\.?\s*de\s*c\s*\.?\s*v)\b", re.I)
 _HAN_LEGAL = re.compile(r"(股份有限公司|有限责任公司|有限公司|股份公司|总公司|公司|集团)$")
 
 

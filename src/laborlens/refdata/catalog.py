@@ -67,12 +67,3 @@ CATALOG: dict[str, ListInfo] = {
                  "12 sectors; HTS mapping is indicative, not official"),
     ]
 }
-
-
-def info(name: str) -> ListInfo:
-    from laborlens.errors import InputError
-
-    try:
-        return CATALOG[name]
-    except KeyError:
-        raise InputError(f"unknown list {name!r}; known: {', '.join(CATALOG)}") from None

@@ -4,26 +4,24 @@ from __future__ import annotations
 
 from collections import defaultdict
 from functools import lru_cache
-from collections.abc import Callable, Mapping, Sequence  # noqa: F401
+from collections.abc import Mapping, Sequence
 
-from laborlens.decisions import HumanDecision
+from laborlens.decisions import Decisions
 from laborlens.geo import get_detector
 from laborlens.match.matcher import Matcher
 from laborlens.model import Finding, Link, Party, WatchEntry
-from laborlens.names.normalize import name_key
-from laborlens.screen.indicators import country_name, ilab_goods, wro_scopes
+from laborlens.screen.indicators import ilab_goods, wro_scopes
 from laborlens.trace.graph import LinkColumns, as_columns
 
 SEVERITY = {"presumption": 2, "review": 1}
 
 
-def list_findings(parties: Sequence[Party], matcher: Matcher,
-                  decisions: Mapping[tuple[str, str], HumanDecision] | None = None,
-                  progress: Callable[[int], None] | None = None) -> list[Finding]:
+def list_findings(parties: Sequence[Party], matcher: Matcher, decisions: Decisions | None = None
+                  ) -> list[Finding]:
     """One finding per party whose name (or local-script name) matches a listed entity."""
     from laborlens.match.engine import best_many
 
-    decisions = decisions or {}
+    decisions = decisions if decisions is not None else Decisions()
     out: list[Finding] = []
     rows = [(n, p.country, p.address) for p in parties for n in (p.name, p.name_local) if n and n.strip()]
     answers = dict(zip(rows, best_many(matcher, rows)))
@@ -36,11 +34,11 @@ def list_findings(parties: Sequence[Party], matcher: Matcher,
                     best = r
         if best is None or best.decision == "clear" and not decisions:
             continue
-        human = _find(decisions, best.query, p.country, best.entity_id)
+        human = decisions.find(best.query, p.country, best.entity_id)
         if human and human.verdict == "dismissed":
             # the dismissal covers this pair only: the next candidates still count
             for alt in matcher.match(best.query, p.country, p.address, top=4)[1:]:
-                h2 = _find(decisions, alt.query, p.country, alt.entity_id)
+                h2 = decisions.find(alt.query, p.country, alt.entity_id)
                 if alt.entity_id and alt.decision != "clear" and not (h2 and h2.verdict == "dismissed"):
                     sev = "presumption" if alt.decision == "match" else "review"
                     out.append(Finding(p.id, "list_match", sev,
@@ -63,12 +61,6 @@ def list_findings(parties: Sequence[Party], matcher: Matcher,
             details["human"] = human.describe()
         out.append(Finding(p.id, "list_match", severity, summary, best.list_name, best.edition, details))
     return out
-
-
-def _find(decisions: Mapping, name: str, country: str, entity_id: str) -> HumanDecision | None:
-    if hasattr(decisions, "find"):
-        return decisions.find(name, country, entity_id)
-    return decisions.get((name_key(name), entity_id))  # a plain {(name key, entity id): decision} mapping
 
 
 def xuar_findings(parties: Sequence[Party]) -> list[Finding]:
@@ -141,4 +133,4 @@ def party_severity(findings: Sequence[Finding]) -> dict[str, int]:
     return sev
 
 
-__all__ = ["country_name", "link_findings", "list_findings", "party_severity", "xuar_findings"]
+__all__ = ["link_findings", "list_findings", "party_severity", "xuar_findings"]

@@ -73,12 +73,6 @@ def high_priority_sector(material: str = "", hts: str = "", description: str = "
     return None
 
 
-def country_name(country: str) -> str:
-    from laborlens.countries import english_name
-
-    return english_name(country)
-
-
 @dataclass(frozen=True, slots=True)
 class IlabHit:
     good: str

@@ -100,7 +100,8 @@ def screen_tables(parties: Sequence[Party], links: Sequence[Link] | LinkColumns,
     # dropped: the same search with every material allowed to feed every other finds it for review.
     grave = {k: v for k, v in sev.items() if v >= 2}
     any_route = _material_blind(by_id.keys(), links, shipments).trace(grave, detail=False) if grave else None
-    detailed = _detailed_ids(shipments, traced)
+    # small runs: every shipment gets its full upstream list; large runs fill the shown ones afterwards
+    detailed = {x.id for x in shipments} if len(shipments) <= DETAIL_ALL else set()
     by_party: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
         by_party[f.party_id].append(f)
@@ -181,11 +182,6 @@ def _untraced_parties(links: Sequence[Link] | LinkColumns, shipments: Sequence[S
             if not raw[mat]:
                 out.add(sup)
     return out
-
-
-def _detailed_ids(shipments: Sequence[Shipment], traced) -> set[str]:
-    """Small runs: every shipment gets its full upstream list; large runs fill the shown ones afterwards."""
-    return {s.id for s in shipments} if len(shipments) <= DETAIL_ALL else set()
 
 
 def write_outputs(result: ScreenResult, out_dir: Path, html: bool = True, pdf: bool = True) -> dict[str, Path]:
