@@ -10,10 +10,13 @@ from typing import Annotated, Optional
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.console import Console
 from rich.table import Table
 
 from laborlens.cli.app import app, console, store
 from laborlens.errors import InputError
+
+_WIDE = Console(width=200)  # benchmark tables are read in logs: never wrap them
 
 bench_app = typer.Typer(help="Benchmarks that print figures beside a baseline run in the same process.",
                         no_args_is_help=True)
@@ -153,7 +156,7 @@ def bench_match(
                       f"{q['baseline_wratio_90']['per_kind'][k]['rate']:.3f}")
         for key in ("precision", "recall", "f1"):
             t.add_row(f"[b]{key}[/b]", f"{q['laborlens'][key]:.3f}", f"{q['baseline_wratio_90'][key]:.3f}")
-        console.print(t, width=180)
+        _WIDE.print(t)
     with tempfile.TemporaryDirectory() as d, _progress() as prog:
         task = prog.add_task(f"matching {names} names", total=names)
         tp = bench.throughput(m, list(m.entries), names, Path(d), workers,
@@ -166,7 +169,7 @@ def bench_match(
               f"{tp['peak_rss_mib_main']:.0f} main / {tp['peak_rss_mib_workers']:.0f} per worker")
     t.add_row("baseline WRatio cdist", f"{tp['baseline_seconds']:.1f}", f"{tp['baseline_qps']:,.0f}",
               f"{tp['peak_rss_mib_after_baseline']:.0f}")
-    console.print(t, width=180)
+    _WIDE.print(t)
     console.print(f"speed ratio laborlens / baseline: {tp['speed_ratio']:.2f}x")
     if json_out:
         json_out.write_text(json.dumps(figures, indent=2, default=str))

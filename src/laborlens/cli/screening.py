@@ -7,11 +7,14 @@ from typing import Annotated, Optional
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.console import Console
 from rich.table import Table
 
 from laborlens.cli.app import app, console, settings
 from laborlens.cli.matching import bench_app
 from laborlens.errors import InputError
+
+_WIDE = Console(width=200)  # benchmark tables are read in logs: never wrap them
 
 
 def run_screen(data_dir: Path, out: Path, pdf: bool, bom: Optional[Path] = None) -> dict:
@@ -29,7 +32,7 @@ def run_screen(data_dir: Path, out: Path, pdf: bool, bom: Optional[Path] = None)
     t.add_row("[red]presumption[/red]", str(summary["presumption"]))
     t.add_row("[yellow]review[/yellow]", str(summary["review"]))
     t.add_row("[green]clear[/green]", str(summary["clear"]))
-    console.print(t, width=180)
+    _WIDE.print(t)
     console.print(f"verdicts: {out / 'verdicts.csv'}\nfindings: {out / 'findings.jsonl'}\n"
                   f"evidence pack: {out / 'report.html'}" + (f" and {out / 'report.pdf'}" if pdf else ""))
     return summary
@@ -68,4 +71,4 @@ def bench_screen(
                   f"{r['us_per_link']:.1f}", f"{r['peak_rss_mib']:.0f}", f"{r['links'] / base['links']:.0f}",
                   f"{r['seconds'] / base['seconds']:.1f}", str(r["presumption"]), str(r["review"]),
                   str(r["clear"]))
-    console.print(t, width=180)
+    _WIDE.print(t)
