@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from argon2 import PasswordHasher
@@ -33,6 +34,19 @@ class AuthError(LaborlensError):
 class Forbidden(LaborlensError):
     exit_code = 2
     http_status = 403
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Whoever is acting, at every edge (CLI, API, web): the one principal type of the use-case layer."""
+
+    id: int
+    username: str
+    role: str
+    via: str  # token | session | cli
+
+    def can(self, role: str) -> bool:
+        return role_at_least(self.role, role)
 
 
 def _now() -> datetime:

@@ -16,12 +16,11 @@ import threading
 import time
 from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from fastapi import Request
 
-from laborlens.accounts import AuthError, Forbidden, role_at_least, user_for_token
+from laborlens.accounts import AuthError, Forbidden, Principal, user_for_token
 from laborlens.api.errors import CsrfError
 from laborlens.api.limits import UPLOAD_PATHS
 from laborlens.errors import LaborlensError
@@ -31,17 +30,6 @@ from laborlens.store.models import User
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 SESSION_USER, SESSION_CSRF = "uid", "csrf"
-
-
-@dataclass(frozen=True, slots=True)
-class Principal:
-    id: int
-    username: str
-    role: str
-    via: str  # token | session
-
-    def can(self, role: str) -> bool:
-        return role_at_least(self.role, role)
 
 
 def secret_key(settings: Settings) -> str:
