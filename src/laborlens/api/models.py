@@ -115,6 +115,9 @@ class VerdictDetail(BaseModel):
 class PartyDetail(BaseModel):
     party: dict[str, Any]
     findings: list[dict[str, Any]]
+    matches: list[dict[str, Any]] = Field(default_factory=list, description=(
+        "The watchlist candidates stored with this run's list findings (score, explanation, any analyst "
+        "decision applied)."))
     shipments: list[dict[str, Any]]
     suppliers: list[dict[str, Any]]
     buyers: list[dict[str, Any]]

@@ -1,237 +1,159 @@
-"""Read-only views over a screening result (``result.json`` written by ``screen_dir``).
+"""JSON shapes of a screening result for the API and the pages, all read from one
+:class:`~laborlens.screen.result.ScreenResult` (the contract of ``result.json``).
 
-Plain functions over the result dict, shared by the API and the pages: verdict filtering and sorting, one
-shipment with its tier map (the supply graph upstream of the exporter, layered by tier), one party.
-Tiers follow tracing: the exporter is tier 1, its suppliers tier 2, ...; the importer is drawn at tier 0.
+Verdict filtering and sorting, one shipment with its tier map (:mod:`laborlens.screen.tiermap`, the same
+one the evidence pack draws), one party with its stored findings (the matcher is not run again).
+Functions take the parsed ``result.json`` (as ``jobs.load_result`` returns it) or a ScreenResult.
 """
 
 from __future__ import annotations
 
 import threading
-from collections import defaultdict, deque
-from itertools import pairwise
-from collections.abc import Callable
+from dataclasses import asdict
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from laborlens.errors import InputError, NotFound
+from laborlens.errors import InputError
+from laborlens.screen.result import SEVERITY, VERDICTS, ScreenResult, Verdict
+from laborlens.screen.tiermap import MAP_CAP, evidence_paths, tier_map
 
-VERDICTS = ("presumption", "review", "clear")
 SORTS = ("verdict", "shipment_id", "exporter", "material", "tier")
 _RANK = {v: i for i, v in enumerate(VERDICTS)}
-_SEVERITY = {"presumption": 2, "review": 1}
-MAP_CAP = 150  # nodes drawn in one tier map; evidence paths always make it in
 
+__all__ = ["MAP_CAP", "as_result", "counts", "filter_verdicts", "findings_for", "get_verdict", "party_detail",
+           "party_name", "verdict_detail"]
 
-class _Index:
-    def __init__(self, result: dict) -> None:
-        self.parties: dict[str, dict] = result.get("parties") or {}
-        self.verdicts: dict[str, dict] = {str(v.get("shipment_id")): v for v in result.get("verdicts") or []}
-        self.findings: dict[str, list[dict]] = defaultdict(list)
-        for f in result.get("findings") or []:
-            self.findings[str(f.get("party_id", ""))].append(f)
-        self.suppliers: dict[str, list[dict]] = defaultdict(list)  # buyer -> links in
-        self.buyers: dict[str, list[dict]] = defaultdict(list)  # supplier -> links out
-        for link in result.get("links") or []:
-            self.suppliers[str(link.get("buyer_id"))].append(link)
-            self.buyers[str(link.get("supplier_id"))].append(link)
-
-
-_indexes: dict[int, tuple[dict, _Index]] = {}
+_cache: dict[int, tuple[Mapping, ScreenResult]] = {}
 _lock = threading.Lock()
 
 
-def index(result: dict) -> _Index:
+def as_result(result: ScreenResult | Mapping[str, Any]) -> ScreenResult:
+    """The ScreenResult of a parsed ``result.json``, converted once per dict object."""
+    if isinstance(result, ScreenResult):
+        return result
     with _lock:
-        hit = _indexes.get(id(result))
+        hit = _cache.get(id(result))
         if hit is not None and hit[0] is result:
             return hit[1]
-    ix = _Index(result)
+    r = ScreenResult.from_json(result)
     with _lock:
-        if len(_indexes) > 16:
-            _indexes.clear()
-        _indexes[id(result)] = (result, ix)
-    return ix
+        if len(_cache) > 16:
+            _cache.clear()
+        _cache[id(result)] = (result, r)
+    return r
 
 
-def counts(result: dict) -> dict[str, int]:
-    out = {v: 0 for v in VERDICTS}
-    for v in result.get("verdicts") or []:
-        if v.get("verdict") in out:
-            out[v["verdict"]] += 1
-    return out
+def counts(result: ScreenResult | Mapping[str, Any]) -> dict[str, int]:
+    return as_result(result).counts()
 
 
-def party_name(result: dict, party_id: str) -> str:
-    return str((index(result).parties.get(party_id) or {}).get("name") or party_id)
+def party_name(result: ScreenResult | Mapping[str, Any], party_id: str) -> str:
+    return as_result(result).party_name(party_id)
 
 
-def filter_verdicts(result: dict, verdict: str | None = None, q: str | None = None, sort: str = "verdict",
-                    offset: int = 0, limit: int = 100) -> dict[str, Any]:
+def _named(r: ScreenResult, ids: list[str]) -> list[dict[str, str]]:
+    return [{"id": pid, "name": r.party_name(pid)} for pid in ids]
+
+
+def _row(r: ScreenResult, v: Verdict) -> dict[str, Any]:
+    """A verdict as the API and pages show it: the contract's fields plus party names."""
+    return {**v.to_dict(), "exporter_name": r.party_name(v.exporter_id),
+            "importer_name": r.party_name(v.importer_id), "path_parties": _named(r, v.path),
+            "untraced_parties": _named(r, v.untraced),
+            "gaps": [{**g, "name": r.party_name(str(g.get("party_id", "")))} for g in v.gaps]}
+
+
+def filter_verdicts(result: ScreenResult | Mapping[str, Any], verdict: str | None = None, q: str | None = None,
+                    sort: str = "verdict", offset: int = 0, limit: int = 100) -> dict[str, Any]:
     """Verdicts with ``verdict`` (if given) whose id, parties, material or description contain ``q``."""
     if verdict and verdict not in VERDICTS:
         raise InputError(f"verdict must be one of {', '.join(VERDICTS)}", column="verdict")
     if sort not in SORTS:
         raise InputError(f"sort must be one of {', '.join(SORTS)}", column="sort")
+    r = as_result(result)
     needle = (q or "").strip().lower()
     items = []
-    for v in result.get("verdicts") or []:
-        if verdict and v.get("verdict") != verdict:
+    for v in r.verdicts:
+        if verdict and v.verdict != verdict:
             continue
-        row = {**v, "exporter_name": party_name(result, str(v.get("exporter_id", ""))),
-               "importer_name": party_name(result, str(v.get("importer_id", "")))}
         if needle:
-            hay = " ".join(str(row.get(k, "")) for k in ("shipment_id", "exporter_id", "exporter_name",
-                                                         "importer_name", "material", "hts", "description"))
+            hay = " ".join((v.shipment_id, v.exporter_id, r.party_name(v.exporter_id), r.party_name(v.importer_id),
+                            v.material, v.hts, v.description))
             if needle not in hay.lower():
                 continue
-        items.append(row)
-    keys: dict[str, Callable[[dict], Any]] = {
-        "verdict": lambda r: (_RANK.get(str(r.get("verdict")), 9), r.get("tier") or 99, str(r.get("shipment_id"))),
-        "shipment_id": lambda r: str(r.get("shipment_id")),
-        "exporter": lambda r: (r["exporter_name"].lower(), str(r.get("shipment_id"))),
-        "material": lambda r: (str(r.get("material", "")).lower(), str(r.get("shipment_id"))),
-        "tier": lambda r: (r.get("tier") or 99, str(r.get("shipment_id"))),
+        items.append(v)
+    keys: dict[str, Callable[[Verdict], Any]] = {
+        "verdict": lambda v: (_RANK.get(v.verdict, 9), v.tier or 99, v.shipment_id),
+        "shipment_id": lambda v: v.shipment_id,
+        "exporter": lambda v: (r.party_name(v.exporter_id).lower(), v.shipment_id),
+        "material": lambda v: (v.material.lower(), v.shipment_id),
+        "tier": lambda v: (v.tier or 99, v.shipment_id),
     }
     items.sort(key=keys[sort])
-    return {"total": len(items), "offset": offset, "limit": limit, "counts": counts(result),
-            "items": items[offset:offset + limit]}
+    return {"total": len(items), "offset": offset, "limit": limit, "counts": r.counts(),
+            "items": [_row(r, v) for v in items[offset:offset + limit]]}
 
 
-def get_verdict(result: dict, shipment_id: str) -> dict:
-    v = index(result).verdicts.get(shipment_id)
-    if v is None:
-        raise NotFound(f"no shipment {shipment_id!r} in this result")
-    return v
+def get_verdict(result: ScreenResult | Mapping[str, Any], shipment_id: str) -> dict[str, Any]:
+    r = as_result(result)
+    return _row(r, r.verdict(shipment_id))
 
 
-def findings_for(result: dict, party_id: str | None = None, severity: str | None = None) -> list[dict]:
-    ix = index(result)
-    rows = ix.findings.get(party_id, []) if party_id else list(result.get("findings") or [])
-    return [f for f in rows if not severity or f.get("severity") == severity]
+def findings_for(result: ScreenResult | Mapping[str, Any], party_id: str | None = None,
+                 severity: str | None = None) -> list[dict]:
+    r = as_result(result)
+    rows = r.findings_of(party_id) if party_id else r.findings
+    return [{**asdict(f), "party_name": r.party_name(f.party_id)} for f in rows
+            if not severity or f.severity == severity]
 
 
-def _evidence_paths(v: dict) -> list[list[str]]:
-    paths = [list(v.get("path") or [])]
-    paths += [list(t.get("path") or []) for t in v.get("tainted") or []]
-    return [p for p in paths if p]
-
-
-def tier_map(result: dict, v: dict, cap: int = MAP_CAP) -> dict[str, Any]:
-    """Nodes and edges upstream of the shipment's exporter, with each node's tier and the evidence paths
-    marked (``on_path``: 2 for the verdict's own path, 1 for other tainted parties' paths)."""
-    ix = index(result)
-    exporter, importer = str(v.get("exporter_id", "")), str(v.get("importer_id", ""))
-    tiers: dict[str, int] = {exporter: 1}
-    on_path: dict[str, int] = {}
-    for n, path in enumerate(_evidence_paths(v)):
-        for k, pid in enumerate(path):
-            tiers[pid] = min(tiers.get(pid, 99), len(path) - k)
-            on_path[pid] = max(on_path.get(pid, 0), 2 if n == 0 else 1)
-    order = [exporter] + [p for p in tiers if p != exporter]
-    seen = set(order)
-    truncated = False
-    listed = v.get("upstream_parties")
-    if listed:  # tracing's own material-aware upstream, nearest first
-        for pid, tier in listed:
-            pid = str(pid)
-            if pid in seen:
-                continue
-            if len(seen) >= cap:
-                truncated = True
-                break
-            seen.add(pid)
-            tiers.setdefault(pid, int(tier))
-            order.append(pid)
-        truncated = truncated or int(v.get("upstream") or 0) > len(listed)
-    else:  # older results: everything upstream of the exporter over any material
-        queue = deque([exporter])
-        while queue and not truncated:
-            buyer = queue.popleft()
-            for link in ix.suppliers.get(buyer, []):
-                sup = str(link.get("supplier_id"))
-                if sup in seen:
-                    continue
-                if len(seen) >= cap:
-                    truncated = True
-                    break
-                seen.add(sup)
-                tiers.setdefault(sup, tiers.get(buyer, 1) + 1)
-                order.append(sup)
-                queue.append(sup)
-    path_edges: dict[tuple[str, str], int] = {}
-    for n, path in enumerate(_evidence_paths(v)):
-        for a, b in pairwise(path):
-            path_edges[(a, b)] = max(path_edges.get((a, b), 0), 2 if n == 0 else 1)
-    tainted = {str(t.get("party_id")): t.get("severity") for t in v.get("tainted") or []}
-    untraced = {str(p) for p in v.get("untraced") or []}
-    nodes = []
-    for pid in order:
-        p = ix.parties.get(pid) or {}
-        fs = ix.findings.get(pid, [])
-        worst = max((f.get("severity") for f in fs if f.get("severity") in _SEVERITY),
-                    key=lambda s: _SEVERITY.get(str(s), 0), default=None)
-        nodes.append({"id": pid, "name": p.get("name") or pid, "country": p.get("country", ""),
-                      "address": p.get("address", ""), "name_local": p.get("name_local", ""),
-                      "tier": tiers.get(pid, 1), "severity": tainted.get(pid) or worst,
-                      "on_path": on_path.get(pid, 0), "untraced": pid in untraced,
-                      "role": "exporter" if pid == exporter else "supplier",
-                      "findings": [{k: f.get(k) for k in ("rule", "severity", "summary", "source", "edition")}
-                                   for f in fs]})
-    if importer:
-        p = ix.parties.get(importer) or {}
-        nodes.append({"id": importer, "name": p.get("name") or importer, "country": p.get("country", ""),
-                      "address": p.get("address", ""), "name_local": p.get("name_local", ""), "tier": 0,
-                      "severity": None, "on_path": 2 if on_path else 0, "untraced": False, "role": "importer",
-                      "findings": []})
-    included = {n["id"] for n in nodes}
-    edges: dict[tuple[str, str], dict] = {}
-    for pid in order:
-        for link in ix.suppliers.get(pid, []):
-            a = str(link.get("supplier_id"))
-            if a in included:
-                e = edges.setdefault((a, pid), {"source": a, "target": pid, "materials": [],
-                                                "on_path": path_edges.get((a, pid), 0)})
-                if link.get("material") and link["material"] not in e["materials"]:
-                    e["materials"].append(link["material"])
-    if importer:
-        edges[(exporter, importer)] = {"source": exporter, "target": importer, "shipment": True,
-                                       "materials": [v.get("material", "")], "on_path": 2 if on_path else 0}
-    return {"nodes": nodes, "edges": list(edges.values()), "truncated": truncated,
-            "max_tier": max((n["tier"] for n in nodes), default=0)}
-
-
-def verdict_detail(result: dict, shipment_id: str) -> dict[str, Any]:
-    v = get_verdict(result, shipment_id)
-    m = tier_map(result, v)
+def verdict_detail(result: ScreenResult | Mapping[str, Any], shipment_id: str) -> dict[str, Any]:
+    r = as_result(result)
+    v = r.verdict(shipment_id)
+    m = tier_map(r, v)
     ids = [n["id"] for n in m["nodes"] if n["on_path"]]
-    findings = sorted((f for pid in ids for f in findings_for(result, pid)),
-                      key=lambda f: -_SEVERITY.get(str(f.get("severity")), 0))
-    lists = (result.get("summary") or {}).get("lists") or []
-    return {"verdict": {**v, "exporter_name": party_name(result, str(v.get("exporter_id", ""))),
-                        "importer_name": party_name(result, str(v.get("importer_id", "")))},
-            "map": m, "findings": findings, "lists": lists}
+    findings = sorted((f for pid in ids for f in findings_for(r, pid)),
+                      key=lambda f: -SEVERITY.get(str(f.get("severity")), 0))
+    return {"verdict": _row(r, v), "map": m, "findings": findings, "lists": r.lists}
 
 
-def party_detail(result: dict, party_id: str) -> dict[str, Any]:
-    ix = index(result)
-    party = ix.parties.get(party_id)
-    if party is None:
-        raise NotFound(f"no party {party_id!r} in this result")
+def _match_of(r: ScreenResult, party_id: str) -> list[dict[str, Any]]:
+    """The list candidates this run stored for the party (what the matcher said then, with any analyst
+    decision it applied), for the match card and the decision form; the party page does not re-match."""
+    p = r.party(party_id)
+    out = []
+    for f in r.findings_of(party_id):
+        if f.rule != "list_match":
+            continue
+        d = dict(f.details or {})
+        out.append({**d, "query": d.get("query") or p.name, "entity_id": d.get("entity_id", ""),
+                    "entity_name": d.get("entity_name", ""), "list_name": d.get("list_name") or f.source,
+                    "edition": d.get("edition") or f.edition, "score": float(d.get("score") or 0.0),
+                    "decision": d.get("decision") or ("match" if f.severity == "presumption" else "review"),
+                    "explanation": d.get("explanation") or f.summary, "severity": f.severity,
+                    "human": d.get("human", "")})
+    return out
+
+
+def party_detail(result: ScreenResult | Mapping[str, Any], party_id: str) -> dict[str, Any]:
+    r = as_result(result)
+    party = r.party(party_id)
     shipments = []
-    for v in result.get("verdicts") or []:
-        role = ("exporter" if v.get("exporter_id") == party_id else
-                "importer" if v.get("importer_id") == party_id else
-                "on evidence path" if any(party_id in p for p in _evidence_paths(v)) else "")
+    for v in r.verdicts:
+        role = ("exporter" if v.exporter_id == party_id else
+                "importer" if v.importer_id == party_id else
+                "on evidence path" if any(party_id in p for p in evidence_paths(v)) else
+                "untraced tier" if party_id in v.untraced else "")
         if role:
-            shipments.append({"shipment_id": v.get("shipment_id"), "verdict": v.get("verdict"), "role": role,
-                              "material": v.get("material", "")})
-    shipments.sort(key=lambda r: (_RANK.get(r["verdict"], 9), str(r["shipment_id"])))
+            shipments.append({"shipment_id": v.shipment_id, "verdict": v.verdict, "role": role,
+                              "material": v.material})
+    shipments.sort(key=lambda x: (_RANK.get(x["verdict"], 9), str(x["shipment_id"])))
 
-    def _peer(link: dict, key: str) -> dict:
-        pid = str(link.get(key))
-        return {"party_id": pid, "name": party_name(result, pid), "material": link.get("material", ""),
-                "quantity": link.get("quantity"), "unit": link.get("unit", ""), "document": link.get("document", "")}
+    def _peer(pid: str, link) -> dict[str, Any]:
+        return {"party_id": pid, "name": r.party_name(pid), "material": link.material,
+                "quantity": link.quantity, "unit": link.unit, "document": link.document}
 
-    return {"party": {"id": party_id, **party}, "findings": findings_for(result, party_id),
-            "shipments": shipments, "suppliers": [_peer(lk, "supplier_id") for lk in ix.suppliers.get(party_id, [])],
-            "buyers": [_peer(lk, "buyer_id") for lk in ix.buyers.get(party_id, [])]}
+    return {"party": asdict(party), "findings": findings_for(r, party_id), "matches": _match_of(r, party_id),
+            "shipments": shipments,
+            "suppliers": [_peer(lk.supplier_id, lk) for lk in r.suppliers_of(party_id)],
+            "buyers": [_peer(lk.buyer_id, lk) for lk in r.buyers_of(party_id)]}

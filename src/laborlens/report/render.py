@@ -1,66 +1,67 @@
 """Render the evidence pack a customs broker would send to CBP: summary, chart, per-shipment tier maps,
-findings with sources and list editions, documents cited, and what a rebuttal still needs."""
+findings with sources and list editions, documents cited, and what a rebuttal still needs.
+
+It renders a :class:`~laborlens.screen.result.ScreenResult` (or a parsed ``result.json``) and never imports
+the screening run: the pipeline calls the report, not the other way round.
+"""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from laborlens.report.svg import bar_chart, tier_map
+from laborlens.screen.result import MAX_DETAILED, ScreenResult, Verdict
+from laborlens.screen.tiermap import tier_map as layout_of
 
 _env = Environment(loader=PackageLoader("laborlens.report", "templates"),
                    autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+_ORDER = {"presumption": 0, "review": 1, "clear": 2}
 
 
-def _context(result) -> dict:
+def _missing(result: ScreenResult, v: Verdict, flagged_volume: Mapping[str, dict]) -> list[str]:
+    """What a rebuttal still needs for this shipment."""
+    out = [f"trace the inputs of {g['party_id']} ({result.party_name(g['party_id'])}) for "
+           f"{g['material'] or 'what it sells'} back to raw materials" for g in v.gaps[:8]]
+    if not v.gaps and v.untraced:  # results written before gaps were recorded
+        out.append(f"trace inputs of {', '.join(v.untraced[:8])} back to raw materials")
+    for a, b in zip(v.path, v.path[1:]):
+        if not any(ln.document for ln in result.suppliers_of(b) if ln.supplier_id == a):
+            out.append(f"transaction documents for {a} → {b}")
+    involved = set(v.path) | {h["party_id"] for h in v.tainted}
+    for pid in sorted(involved & set(flagged_volume)):
+        out.append(f"reconcile volumes at {pid}: {flagged_volume[pid]['explanation']}")
+    return out
+
+
+def _context(result: ScreenResult) -> dict[str, Any]:
     from laborlens.refdata.catalog import UFLPA_GAP
-    from laborlens.screen.run import MAX_DETAILED, to_json
 
-    data = to_json(result)
-    summary = data["summary"]
-    parties = data["parties"]
-    findings_by_party: dict[str, list[dict]] = defaultdict(list)
-    severity: dict[str, str] = {}
-    for f in data["findings"]:
-        findings_by_party[f["party_id"]].append(f)
-        if f["severity"] == "presumption" or (f["severity"] == "review" and severity.get(f["party_id"]) != "presumption"):
-            severity[f["party_id"]] = f["severity"]
-    links_by_pair: dict[tuple[str, str], list[str]] = defaultdict(list)
-    docs_by_pair: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for ln in data["links"]:
-        links_by_pair[(ln["supplier_id"], ln["buyer_id"])].append(ln["material"])
-        if ln.get("document"):
-            docs_by_pair[(ln["supplier_id"], ln["buyer_id"])].append(ln["document"])
-    flagged_volume = {m["party_id"]: m for m in data["mass_balance"]}
-    order = {"presumption": 0, "review": 1, "clear": 2}
-    detailed = sorted((v for v in data["verdicts"] if v["verdict"] != "clear"),
-                      key=lambda v: (order[v["verdict"]], v["shipment_id"]))[:MAX_DETAILED]
+    summary = result.summary()
+    flagged_volume = {m["party_id"]: m for m in result.mass_balance}
+    detailed = sorted((v for v in result.verdicts if v.verdict != "clear"),
+                      key=lambda v: (_ORDER[v.verdict], v.shipment_id))[:MAX_DETAILED]
     sections = []
     for v in detailed:
-        path = v["path"]
-        hops = [(path[i], path[i + 1]) for i in range(len(path) - 1)]
-        docs = [(a, b, docs_by_pair.get((a, b), [])) for a, b in hops]
-        involved = set(path) | {h["party_id"] for h in v["tainted"]}
-        missing = []
-        if v["untraced"]:
-            missing.append(f"trace inputs of {', '.join(v['untraced'][:8])} back to raw materials")
-        for a, b, d in docs:
-            if not d:
-                missing.append(f"transaction documents for {a} → {b}")
-        for pid in sorted(involved & set(flagged_volume)):
-            missing.append(f"reconcile volumes at {pid}: {flagged_volume[pid]['explanation']}")
+        layout = layout_of(result, v)
+        docs = [(a, b, sorted({ln.document for ln in result.suppliers_of(b) if ln.supplier_id == a and ln.document}))
+                for a, b in zip(v.path, v.path[1:])]
+        involved = set(v.path) | {h["party_id"] for h in v.tainted}
+        order = [*v.path, *sorted(involved - set(v.path))]
         sections.append({
             "v": v,
-            "map": Markup(tier_map(v, parties, links_by_pair, severity)),
-            "findings": [f for pid in ([*path, *sorted(involved - set(path))]) for f in findings_by_party.get(pid, [])
-                         if f["severity"] in ("presumption", "review")],
+            "map": Markup(tier_map(layout, v.shipment_id)),
+            "findings": [f for pid in order for f in result.findings_of(pid)
+                         if f.severity in ("presumption", "review")],
             "docs": docs,
-            "missing": missing,
+            "missing": _missing(result, v, flagged_volume),
         })
-    rules = Counter(f["rule"] for f in data["findings"] if f["severity"] in ("presumption", "review"))
+    rules = Counter(f.rule for f in result.findings if f.severity in ("presumption", "review"))
     return {
         "s": summary,
         "gap": UFLPA_GAP,
@@ -68,16 +69,19 @@ def _context(result) -> dict:
         "chart": Markup(bar_chart({k: summary[k] for k in ("presumption", "review", "clear")},
                                   "Shipments by verdict")),
         "rules_chart": Markup(bar_chart(dict(rules.most_common()), "Findings by rule")) if rules else "",
-        "verdicts": sorted(data["verdicts"], key=lambda v: (order[v["verdict"]], v["shipment_id"])),
+        "verdicts": sorted(result.verdicts, key=lambda v: (_ORDER[v.verdict], v.shipment_id)),
         "sections": sections,
-        "truncated": max(0, sum(v["verdict"] != "clear" for v in data["verdicts"]) - len(detailed)),
-        "parties": parties,
-        "importers": sorted({v["importer_id"] for v in data["verdicts"]}),
-        "mass_balance": data["mass_balance"],
+        "truncated": max(0, sum(v.verdict != "clear" for v in result.verdicts) - len(detailed)),
+        "parties": result.parties,
+        "pname": result.party_name,
+        "importers": sorted({v.importer_id for v in result.verdicts}),
+        "mass_balance": result.mass_balance,
     }
 
 
-def render_html(result) -> str:
+def render_html(result: ScreenResult | Mapping[str, Any]) -> str:
+    if not isinstance(result, ScreenResult):
+        result = ScreenResult.from_json(result)
     return _env.get_template("report.html").render(**_context(result))
 
 

@@ -1,19 +1,20 @@
-"""Party findings: list matches (with analyst decisions), XUAR locations, WRO scopes, ILAB goods."""
+"""Party findings: list matches (with analyst decisions), XUAR locations, WRO scopes, ILAB goods and
+unreconciled volumes; each registered as a finding source (see :mod:`laborlens.screen.sources`)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from functools import lru_cache
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
 from laborlens.decisions import Decisions
 from laborlens.geo import get_detector
 from laborlens.match.matcher import Matcher
-from laborlens.model import Finding, Link, Party, WatchEntry
+from laborlens.model import Finding, Link, Party, Shipment, WatchEntry
 from laborlens.screen.indicators import ilab_goods, wro_scopes
+from laborlens.screen.result import SEVERITY
+from laborlens.screen.sources import ScreenInput, finding_source
 from laborlens.trace.graph import LinkColumns, as_columns
-
-SEVERITY = {"presumption": 2, "review": 1}
 
 
 def list_findings(parties: Sequence[Party], matcher: Matcher, decisions: Decisions | None = None
@@ -96,13 +97,17 @@ def xuar_findings(parties: Sequence[Party]) -> list[Finding]:
 
 
 def link_findings(parties: Mapping[str, Party], links: Sequence[Link] | LinkColumns,
-                  wro_edition: str = "", scopes: Sequence[WatchEntry] | None = None) -> list[Finding]:
-    """WRO scopes and ILAB good/country pairs for what each supplier sells (country of production)."""
+                  wro_edition: str = "", scopes: Sequence[WatchEntry] | None = None,
+                  shipments: Sequence[Shipment] = ()) -> list[Finding]:
+    """WRO scopes and ILAB good/country pairs for what each supplier (and exporter) sells, by its country
+    of production. An ILAB pair is a risk indicator (severity ``indicator``), not a verdict."""
     seen: set[tuple[str, str, str]] = set()
     sold: dict[str, set[str]] = defaultdict(set)
     cols = as_columns(links)
     for sup, mat in zip(cols.supplier_id, cols.material):
         sold[sup].add(mat)
+    for x in shipments:
+        sold[x.exporter_id].add(x.material)
     out = []
     for pid, materials in sold.items():
         p = parties.get(pid)
@@ -118,7 +123,7 @@ def link_findings(parties: Mapping[str, Party], links: Sequence[Link] | LinkColu
                 if g.forced_labor and ("ilab", pid, g.good) not in seen:
                     seen.add(("ilab", pid, g.good))
                     kinds = "forced labor" + (" and child labor" if g.child_labor else "")
-                    out.append(Finding(pid, "ilab_good", "review",
+                    out.append(Finding(pid, "ilab_good", "indicator",
                                        f"ILAB lists {g.good} from {g.country} ({kinds}); this party sells {m}",
                                        "ilab", "2022", {"good": g.good, "country": g.country, "material": m}))
     return out
@@ -131,6 +136,31 @@ def party_severity(findings: Sequence[Finding]) -> dict[str, int]:
         if s > sev.get(f.party_id, 0):
             sev[f.party_id] = s
     return sev
+
+
+# -- the built-in finding sources, in the order they run ---------------------------------------------------
+@finding_source("lists", "matching party names against the watchlists")
+def _list_source(inp: ScreenInput) -> list[Finding]:
+    return list_findings(inp.parties, inp.matcher, inp.decisions)
+
+
+@finding_source("xuar", "locating parties (XUAR gazetteer)")
+def _xuar_source(inp: ScreenInput) -> list[Finding]:
+    return xuar_findings(inp.parties)
+
+
+@finding_source("goods", "checking goods against WRO scopes and the ILAB list")
+def _goods_source(inp: ScreenInput) -> list[Finding]:
+    entries = inp.matcher.entries
+    wro = [e for e in entries if e.list_name == "wro"]
+    edition = wro[0].edition if wro else ""
+    scopes = [e for e in wro if e.kind == "scope"] if wro else None
+    return link_findings(inp.by_id, inp.links, edition, scopes, inp.shipments)
+
+
+@finding_source("mass_balance", "checking volumes (mass balance)")
+def _mass_balance_source(inp: ScreenInput) -> list[Finding]:
+    return [flag.to_finding() for flag in inp.mass_balance.flags] if inp.mass_balance else []
 
 
 __all__ = ["link_findings", "list_findings", "party_severity", "xuar_findings"]

@@ -162,3 +162,35 @@ def wro_scopes(material: str, country: str, name: str = "", scopes: Sequence[Wat
         elif "tobacco" in t and "tobacco" in mat and code == "MW":
             hits.append(ScopeHit(e.entity_id, e.name))
     return tuple(hits)
+
+
+# Country-wide WRO scopes as risk indicators of a *good*: (phrase of the scope text, words or HTS chapters of
+# the goods it covers). Which country the inputs come from is what tracing must show.
+_COUNTRY_WIDE: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("turkmenistan cotton", r"cotton|lint", ("52",)),
+    ("artisanal", r"gold", ("7108",)),
+    ("tobacco produced in the republic of malawi", r"tobacco|cigar", ("24",)),
+)
+
+
+def wro_goods(material: str, hts: str = "", description: str = "",
+              scopes: Sequence[WatchEntry] | None = None) -> tuple[ScopeHit, ...]:
+    """Country-wide CBP WRO scopes that cover this kind of good (all Turkmenistan cotton for a cotton
+    garment): a risk indicator that makes tracing to origin necessary, not a finding on any party."""
+    if scopes is None:
+        from laborlens.refdata.bundled import bundled_entries
+
+        scopes = bundled_entries("wro")
+    text = f" {material} {description} ".lower()
+    digits = _hts_digits(hts)
+    hits = []
+    for e in scopes:
+        if e.kind != "scope":
+            continue
+        t = e.name.lower()
+        for phrase, words, chapters in _COUNTRY_WIDE:
+            if phrase in t and (re.search(rf"\b(?:{words})", text) or
+                                (digits and any(digits.startswith(c) for c in chapters))):
+                hits.append(ScopeHit(e.entity_id, e.name))
+                break
+    return tuple(hits)

@@ -1,8 +1,9 @@
 """One entry point for screening, used by the CLI, the API/web jobs and the demo.
 
-parties/links/shipments → party findings (lists, XUAR, WRO scopes, ILAB) → upstream tracing over material
-links → mass balance → shipment verdicts with evidence paths → verdicts.csv, findings.jsonl, result.json and
-the evidence pack (report.html, report.pdf).
+parties/links/shipments → party findings from every registered source (lists, XUAR, WRO scopes, ILAB, mass
+balance, …: :mod:`laborlens.screen.sources`) → upstream tracing over material links → shipment verdicts by
+the due-diligence rules (:func:`laborlens.screen.verdicts.decide`) → a :class:`ScreenResult`, written as
+verdicts.csv, findings.jsonl, result.json and the evidence pack (report.html, report.pdf).
 """
 
 from __future__ import annotations
@@ -11,58 +12,24 @@ import csv
 import json
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
 from laborlens.match.matcher import Matcher
 from laborlens.model import Finding, Link, Party, Shipment
-from laborlens.screen.findings import link_findings, list_findings, party_severity, xuar_findings
-from laborlens.screen.indicators import high_priority_sector
+from laborlens.screen.findings import party_severity
+from laborlens.screen.result import MAX_DETAILED, ScreenResult, Verdict
+from laborlens.screen.sources import FindingSource, ScreenInput, collect_findings
+from laborlens.screen.verdicts import ShipmentEvidence, decide, good_indicators
 from laborlens.trace import LinkColumns, MaterialMap, SupplyGraph, mass_balance
 
 Progress = Callable[[float, str], None]
-MAX_DETAILED = 300  # shipments given their own section (tier map) in the evidence pack
+# verdicts.csv: the contract's four columns, the due-diligence flags, then details
+VERDICT_COLUMNS = ("shipment_id", "verdict", "path", "reasons", "priority_sector", "ilab", "traced_to_origin",
+                   "untraced_parties", "tier", "tainted_party_id", "material", "sector", "wro_scope",
+                   "tiers_traced")
 DETAIL_ALL = 2000  # up to this many shipments, every one gets its full upstream list (tier maps in the UI)
-MAX_UPSTREAM_LISTED = 200
-
-
-@dataclass(slots=True)
-class Verdict:
-    shipment_id: str
-    importer_id: str
-    exporter_id: str
-    material: str
-    hts: str
-    description: str
-    verdict: str
-    path: list[str]
-    tier: int | None
-    reasons: list[str]
-    tainted: list[dict] = field(default_factory=list)
-    untraced: list[str] = field(default_factory=list)
-    upstream: int = 0
-    upstream_parties: list[list] = field(default_factory=list)  # [party_id, tier] nearest first
-
-
-@dataclass(slots=True)
-class ScreenResult:
-    parties: dict[str, Party]
-    links: list[Link] | LinkColumns
-    shipments: list[Shipment]
-    findings: list[Finding]
-    verdicts: list[Verdict]
-    mass_balance: list[dict]
-    lists: list[dict]
-    generated_at: str
-
-    def summary(self) -> dict:
-        counts = {"presumption": 0, "review": 0, "clear": 0}
-        for v in self.verdicts:
-            counts[v.verdict] += 1
-        return {"shipments": len(self.verdicts), **counts, "parties": len(self.parties),
-                "links": len(self.links), "findings": len(self.findings), "lists": self.lists,
-                "generated_at": self.generated_at}
 
 
 def _noop(_f: float, _m: str) -> None:
@@ -71,88 +38,64 @@ def _noop(_f: float, _m: str) -> None:
 
 def screen_tables(parties: Sequence[Party], links: Sequence[Link] | LinkColumns, shipments: Sequence[Shipment],
                   matcher: Matcher, decisions: dict | None = None, material_map: MaterialMap | None = None,
-                  progress: Progress | None = None) -> ScreenResult:
+                  progress: Progress | None = None, sources: Sequence[FindingSource] | None = None,
+                  options: dict | None = None) -> ScreenResult:
+    """Findings from every source (:mod:`laborlens.screen.sources`), traced upstream, then verdicts by
+    :func:`laborlens.screen.verdicts.decide`."""
     progress = progress or _noop
     mmap = material_map or MaterialMap.default()
     by_id = {p.id: p for p in parties}
-    progress(0.05, "matching party names against the watchlists")
-    findings = list_findings(parties, matcher, decisions)
-    progress(0.35, "locating parties (XUAR gazetteer)")
-    findings += xuar_findings(parties)
-    wro_edition = next((e.edition for e in matcher.entries if e.list_name == "wro"), "")
-    scopes = [e for e in matcher.entries if e.kind == "scope" and e.list_name == "wro"]
-    findings += link_findings(by_id, links, wro_edition, scopes if any(
-        e.list_name == "wro" for e in matcher.entries) else None)
-    progress(0.5, "checking volumes (mass balance)")
     mb = mass_balance(links, shipments, material_map=mmap)
-    for flag in mb.flags:
-        findings.append(flag.to_finding())
+    inp = ScreenInput(parties, by_id, links, shipments, matcher, decisions, mmap, mb, options or {})  # type: ignore[arg-type]
+    findings = collect_findings(inp, sources, progress, (0.05, 0.55))
     sev = party_severity(findings)
     progress(0.6, "tracing every shipment upstream")
     graph = SupplyGraph.build(by_id.keys(), links, shipments, mmap)
     # The worst finding per shipment over every severity (one search per level), and the full list of
-    # tainted upstream parties only for presumption-level parties: review indicators (ILAB goods, sectors)
-    # touch most of a cotton or solar chain, and listing each of them per shipment would grow quadratically.
+    # tainted upstream parties only for presumption-level parties: review findings touch much of a chain,
+    # and listing each of them per shipment would grow quadratically.
     traced = graph.trace(sev, detail=False)
-    presumptive = graph.trace({k: v for k, v in sev.items() if v >= 2}, detail=True)
+    grave = {k: v for k, v in sev.items() if v >= 2}
+    presumptive = graph.trace(grave, detail=True)
     nearest_untraced = graph.trace({p: 1 for p in _untraced_parties(links, shipments, mmap)}, detail=False)
+    ilab_parties = sorted({f.party_id for f in findings if f.rule == "ilab_good"})
+    nearest_ilab = graph.trace(dict.fromkeys(ilab_parties, 1), detail=False) if ilab_parties else None
     # A listed or XUAR party linked upstream through materials the input map does not connect is never
     # dropped: the same search with every material allowed to feed every other finds it for review.
-    grave = {k: v for k, v in sev.items() if v >= 2}
     any_route = _material_blind(by_id.keys(), links, shipments).trace(grave, detail=False) if grave else None
     # small runs: every shipment gets its full upstream list; large runs fill the shown ones afterwards
-    detailed = {x.id for x in shipments} if len(shipments) <= DETAIL_ALL else set()
+    detailed = len(shipments) <= DETAIL_ALL
     by_party: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
         by_party[f.party_id].append(f)
+    ilab_set = set(ilab_parties)
+    scopes = [e for e in matcher.entries if e.kind == "scope" and e.list_name == "wro"] or None
+
+    def name_of(pid: str) -> str:
+        p = by_id.get(pid)
+        return p.name if p is not None else pid
+
     verdicts: list[Verdict] = []
     progress(0.8, "writing verdicts")
-    for k, (s, t, tp, tu) in enumerate(zip(shipments, traced, presumptive, nearest_untraced)):
-        reasons: list[str] = []
-        level = t.severity
-        if tp.worst is not None:
-            t = tp  # same worst severity; carries the count of other tainted parties for the reason
-        if t.worst is not None:
-            reasons.append(t.reason)
-            reasons.extend(f.summary for f in by_party[t.party_id] if f.severity in ("presumption", "review"))
-        blind = any_route[k] if any_route is not None else None
-        if level < 2 and blind is not None and blind.worst is not None:
-            reasons.append(f"{blind.party_id}, which has a presumption-level finding, is upstream through links "
-                           f"whose materials the input map does not connect (path {blind.path_str}): check "
-                           f"whether its goods go into this one")
-            reasons.extend(f.summary for f in by_party[blind.party_id] if f.severity == "presumption")
-            level = max(level, 1)
-        sector = high_priority_sector(s.material, s.hts, s.description)
-        if sector:
-            reasons.append(f"UFLPA high-priority sector: {sector.sector} (designated {sector.year}, {sector.via})")
-            level = max(level, 1)
-        if s.id in detailed:
-            up = graph.upstream(s.id)
-            untraced = sorted({p for p, _m, _t in up.untraced})
-            n_up, up_list = up.count, [list(x) for x in up.parties[:MAX_UPSTREAM_LISTED]]
-        else:  # large runs: the nearest untraced party only (one search for all shipments)
-            untraced = [tu.party_id] if tu.worst is not None else []
-            n_up, up_list = -1, []
-        if untraced and level < 2:
-            reasons.append(f"{len(untraced)} upstream part{'y' if len(untraced) == 1 else 'ies'} with untraced "
-                           f"inputs: {', '.join(untraced[:5])}{'…' if len(untraced) > 5 else ''}")
-        verdict = {2: "presumption", 1: "review", 0: "clear"}[level]
-        hits = list(tp.tainted) or ([t.worst] if t.worst is not None else [])
-        tainted = [{"party_id": h.party_id, "severity": h.verdict, "tier": h.tier, "path": list(h.path),
-                    "materials": list(h.materials), "assumed": h.assumed} for h in hits]
-        verdicts.append(Verdict(s.id, s.importer_id, s.exporter_id, s.material, s.hts, s.description, verdict,
-                                list(t.path), t.tier, reasons or ["no finding upstream"], tainted, untraced,
-                                n_up, up_list))
-    if len(shipments) > DETAIL_ALL:  # fill the upstream lists of exactly the shipments the report details
+    for k, s in enumerate(shipments):
+        up = graph.upstream(s.id) if detailed else None
+        if up is not None:
+            ilab = tuple(p for p in (s.exporter_id, *(p for p, _t in up.parties)) if p in ilab_set)
+        else:
+            hit = nearest_ilab[k].worst if nearest_ilab is not None else None
+            ilab = (hit.party_id,) if hit is not None else ()
+        ev = ShipmentEvidence(traced[k].worst, presumptive[k].tainted,
+                              any_route[k].worst if any_route is not None else None, ilab, up,
+                              nearest_untraced[k].worst, good_indicators(s, scopes))
+        verdicts.append(decide(s, ev, lambda pid: by_party.get(pid, ()), name_of))
+    if not detailed:  # fill the upstream lists of exactly the shipments the report details
         order = {"presumption": 0, "review": 1, "clear": 2}
         shown = sorted((v for v in verdicts if v.verdict != "clear"),
                        key=lambda v: (order[v.verdict], v.shipment_id))[:MAX_DETAILED]
         for v in shown:
-            if v.upstream < 0:
-                up = graph.upstream(v.shipment_id)
-                v.untraced = sorted({p for p, _m, _t in up.untraced})
-                v.upstream = up.count
-                v.upstream_parties = [list(x) for x in up.parties[:MAX_UPSTREAM_LISTED]]
+            up = graph.upstream(v.shipment_id)
+            v.upstream = up.count
+            v.upstream_parties = [list(x) for x in up.parties[:200]]
     lists = sorted({(e.list_name, e.edition) for e in matcher.entries})
     return ScreenResult(by_id, links if isinstance(links, LinkColumns) else list(links), list(shipments),
                         findings, verdicts,
@@ -170,7 +113,8 @@ def _material_blind(party_ids, links: Sequence[Link] | LinkColumns, shipments: S
 
 def _untraced_parties(links: Sequence[Link] | LinkColumns, shipments: Sequence[Shipment],
                       mmap: MaterialMap) -> set[str]:
-    """Parties that sell a non-raw material but have no recorded inputs at all: a tier still to trace."""
+    """Parties that sell a material short of its origin but have no recorded inputs at all: a tier still to
+    trace (bulk runs; small runs list untraced tiers per shipment from the product graph)."""
     cols = links if isinstance(links, LinkColumns) else LinkColumns.from_links(links)
     buyers = set(cols.buyer_id)
     out: set[str] = set()
@@ -178,7 +122,7 @@ def _untraced_parties(links: Sequence[Link] | LinkColumns, shipments: Sequence[S
     for sup, mat in [*zip(cols.supplier_id, cols.material), *((x.exporter_id, x.material) for x in shipments)]:
         if sup not in buyers and sup not in out:
             if mat not in raw:
-                raw[mat] = mmap.is_raw(mat)
+                raw[mat] = mmap.is_origin(mat)
             if not raw[mat]:
                 out.add(sup)
     return out
@@ -196,12 +140,17 @@ def write_outputs(result: ScreenResult, out_dir: Path, html: bool = True, pdf: b
         paths[name] = out_dir / name
 
     def verdicts_csv(p: Path) -> None:
+        def yes(x: object) -> str:
+            return "true" if x else "false"
+
         with p.open("w", encoding="utf-8", newline="") as fh:
             w = csv.writer(fh)
-            w.writerow(["shipment_id", "verdict", "path", "reasons", "tier", "tainted_party_id", "material"])
+            w.writerow(VERDICT_COLUMNS)
             for v in result.verdicts:
                 w.writerow([v.shipment_id, v.verdict, ">".join(v.path), " | ".join(v.reasons),
-                            v.tier or "", v.path[0] if v.path else "", v.material])
+                            yes(v.priority_sector), yes(v.ilab), yes(v.traced_to_origin), ";".join(v.untraced),
+                            v.tier or "", v.path[0] if v.path else "", v.material, v.priority_sector,
+                            yes(v.wro_scope), v.tiers_traced or ""])
 
     def findings_jsonl(p: Path) -> None:
         with p.open("w", encoding="utf-8") as fh:
@@ -209,7 +158,7 @@ def write_outputs(result: ScreenResult, out_dir: Path, html: bool = True, pdf: b
                 fh.write(json.dumps(asdict(f), ensure_ascii=False, default=str) + "\n")
 
     def result_json(p: Path) -> None:
-        p.write_text(json.dumps(to_json(result), ensure_ascii=False, default=str), encoding="utf-8")
+        p.write_text(json.dumps(result.to_json(), ensure_ascii=False, default=str), encoding="utf-8")
 
     put("verdicts.csv", verdicts_csv)
     put("findings.jsonl", findings_jsonl)
@@ -226,16 +175,8 @@ def write_outputs(result: ScreenResult, out_dir: Path, html: bool = True, pdf: b
 
 
 def to_json(result: ScreenResult) -> dict:
-    return {
-        "summary": result.summary(),
-        "verdicts": [asdict(v) for v in result.verdicts],
-        "findings": [asdict(f) for f in result.findings],
-        "parties": {k: asdict(p) for k, p in result.parties.items()},
-        "links": [{"supplier_id": ln.supplier_id, "buyer_id": ln.buyer_id, "material": ln.material,
-                   "quantity": ln.quantity, "unit": ln.unit, "document": ln.document, "date": ln.date}
-                  for ln in result.links],
-        "mass_balance": result.mass_balance,
-    }
+    """``result.json`` (the :class:`~laborlens.screen.result.ScreenResult` contract)."""
+    return result.to_json()
 
 
 def screen_dir(data_dir: Path, out_dir: Path, settings=None, progress: Progress | None = None,
@@ -256,7 +197,8 @@ def screen_dir(data_dir: Path, out_dir: Path, settings=None, progress: Progress 
     with store.session() as s:
         decisions = latest_decisions(s)
     mmap = MaterialMap.default().with_bom(bom) if bom else None
-    result = screen_tables(parties, links, shipments, matcher, decisions, mmap, progress)
+    result = screen_tables(parties, links, shipments, matcher, decisions, mmap, progress,
+                           options={"store": store, "settings": settings})
     progress(0.9, "writing the evidence pack")
     write_outputs(result, Path(out_dir), html=html, pdf=pdf)
     progress(1.0, "done")

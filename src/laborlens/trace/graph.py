@@ -120,7 +120,7 @@ class SupplyGraph:
         self.node_party, self.node_mat = node_party, node_mat
         self.adj = adj  # data: 1 = known or same material, 2 = assumed (unknown material)
         self.ship_ids, self.ship_node = ship_ids, ship_node
-        self._raw_vocab = raw_vocab
+        self._raw_vocab = raw_vocab  # materials where tracing to origin ends (raw, or e.g. primary aluminum)
         self.link_count = link_count
         counts = np.bincount(node_party, minlength=len(parties.names))
         self._party_first = np.concatenate(([0], np.cumsum(counts)))
@@ -173,7 +173,7 @@ class SupplyGraph:
         adj = sp.csr_array((data, (src[rep][ok], tgt[ok])), shape=(n, n))
         adj.sort_indices()
         ship_node = np.searchsorted(keys, exp * n_m + smat) if len(ship_ids) else np.empty(0, dtype=np.int64)
-        raw_vocab = np.array([mmap.is_raw(m) for m in vocab.names], dtype=bool)
+        raw_vocab = np.array([mmap.is_origin(m) for m in vocab.names], dtype=bool)
         return cls(parties, vocab.names, node_party, node_mat, adj, ship_ids, ship_node, raw_vocab, len(cols))
 
     # -- tracing -------------------------------------------------------------------------------------------

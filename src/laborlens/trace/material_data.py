@@ -146,6 +146,11 @@ EDGES: tuple[tuple[str, str, float | None], ...] = (
 # Materials that farms and mines produce although the map knows an input (a farm sells "cotton" too).
 RAW_ALSO: frozenset[str] = frozenset({"cotton"})
 
+# Where tracing to origin may stop although the map knows inputs: the point CBP's guidance asks importers to
+# reach for the sector (aluminum: the smelter; its alumina and bauxite are still traced when given).
+# Raw materials (cotton lint from the gin, quartzite, bauxite, tomatoes from the grower) are origins too.
+ORIGIN_ALSO: frozenset[str] = frozenset({"aluminum"})
+
 # Whole-word spelling variants, applied after singularisation.
 WORD_VARIANTS: dict[str, str] = {
     "aluminium": "aluminum", "fibre": "fiber", "grey": "gray", "colour": "color", "tinned": "canned",

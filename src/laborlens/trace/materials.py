@@ -109,7 +109,8 @@ class MaterialMap:
     """
 
     def __init__(self, edges: Iterable[MaterialEdge], sectors: Mapping[str, Sequence[str]] | None = None,
-                 synonyms: Mapping[str, str] | None = None, raw_also: Iterable[str] = ()) -> None:
+                 synonyms: Mapping[str, str] | None = None, raw_also: Iterable[str] = (),
+                 origin_also: Iterable[str] = ()) -> None:
         self._synonyms = dict(synonyms or {})
         self._sectors = {m: tuple(s) for m, s in (sectors or {}).items()}
         merged: dict[tuple[str, str], MaterialEdge] = {}
@@ -126,6 +127,7 @@ class MaterialMap:
             if self.normalize(m) != m:
                 raise ValueError(f"material name {m!r} is not in normal form ({self.normalize(m)!r})")
         self._raw_also = frozenset(raw_also)
+        self._origin_also = frozenset(origin_also)
         self._has_input = frozenset(e.output for e in self.edges)
         self._reach, self._factor = self._closure()
 
@@ -160,6 +162,11 @@ class MaterialMap:
         if m not in self._index:
             return False
         return m in self._raw_also or m not in self._has_input
+
+    def is_origin(self, material: str) -> bool:
+        """Where tracing to origin ends: a raw material, or a sector's origin point (primary aluminum: the
+        smelter). A party selling it with no recorded inputs is not an untraced tier."""
+        return self.is_raw(material) or self.normalize(material) in self._origin_also
 
     def sectors(self, material: str) -> tuple[str, ...]:
         """UFLPA high-priority sector labels the material belongs to (empty when none or unknown)."""
@@ -246,7 +253,8 @@ class MaterialMap:
 
     # -- extension -----------------------------------------------------------------------------------------
     def with_edges(self, edges: Iterable[MaterialEdge]) -> MaterialMap:
-        return MaterialMap((*self.edges, *edges), self._sectors, self._synonyms, self._raw_also)
+        return MaterialMap((*self.edges, *edges), self._sectors, self._synonyms, self._raw_also,
+                           self._origin_also)
 
     def with_bom(self, path: str | Path) -> MaterialMap:
         """A new map extended by a bill-of-materials file: CSV with header ``output,input`` and an optional
@@ -280,7 +288,7 @@ class MaterialMap:
 @lru_cache(maxsize=1)
 def _default_map() -> MaterialMap:
     edges = [MaterialEdge(a, b, f) for a, b, f in data.EDGES]
-    return MaterialMap(edges, data.MATERIALS, data.SYNONYMS, data.RAW_ALSO)
+    return MaterialMap(edges, data.MATERIALS, data.SYNONYMS, data.RAW_ALSO, data.ORIGIN_ALSO)
 
 
 def read_bom(path: str | Path, normalize: Callable[[str], str] = normalize_material) -> list[MaterialEdge]:

@@ -113,8 +113,9 @@ class Upstream:
     """Everyone who can feed a shipment, and the tiers that still need tracing (for a rebuttal checklist).
 
     ``parties``: (party_id, nearest tier), exporter excluded. ``untraced``: (party_id, material, tier) for
-    nodes upstream (the exporter included) that sell a non-raw material but have no inbound link that can
-    feed it: their inputs are not yet traced back to raw materials, as CBP's guidance expects."""
+    nodes upstream (the exporter included) that sell a material short of its origin (see
+    ``MaterialMap.is_origin``) but have no inbound link that can feed it: their inputs are not yet traced
+    back to raw materials, as CBP's guidance expects."""
 
     shipment_id: str
     parties: tuple[tuple[str, int], ...] = ()
@@ -123,3 +124,12 @@ class Upstream:
     @property
     def count(self) -> int:
         return len(self.parties)
+
+    @property
+    def depth(self) -> int:
+        """Tiers reached, the exporter being tier 1."""
+        return max((t for _p, t in self.parties), default=1)
+
+    @property
+    def traced_to_origin(self) -> bool:
+        return not self.untraced

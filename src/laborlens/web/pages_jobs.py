@@ -10,7 +10,7 @@ from starlette.responses import Response
 from laborlens import decisions, jobs
 from laborlens.api import auth, results, views
 from laborlens.api.auth import Principal
-from laborlens.api.deps import MatcherDep, SessionDep, SettingsDep, StoreDep
+from laborlens.api.deps import SessionDep, SettingsDep, StoreDep
 from laborlens.names.normalize import name_key
 from laborlens.web.render import flash, redirect, render, safe_next
 
@@ -53,17 +53,20 @@ def shipment_page(request: Request, user: Viewer, job_id: JobId,
 
 @router.get("/jobs/{job_id}/parties/{party_id}")
 def party_page(request: Request, user: Viewer, job_id: JobId, party_id: Annotated[str, Path(max_length=200)],
-               store: StoreDep, matcher: MatcherDep, s: SessionDep) -> Response:
+               store: StoreDep, s: SessionDep) -> Response:
     job = jobs.get_job(store, job_id)
-    detail = results.party_detail(jobs.load_result(store, job_id), party_id)
+    result = jobs.load_result(store, job_id)
+    detail = results.party_detail(result, party_id)
     p = detail["party"]
-    match = matcher.best(p.get("name", ""), p.get("country", ""), p.get("address", "")).to_dict()
-    local = (matcher.best(p["name_local"], p.get("country", ""), p.get("address", "")).to_dict()
-             if p.get("name_local") else None)
+    # the run's stored list findings, as screened then (a new check is one click away on /check)
+    matches = detail["matches"]
+    match = next((m for m in matches if m["severity"] != "info"), matches[0] if matches else None)
+    local = next((m for m in matches if m is not match and m["severity"] != "info"), None)
     keys = {name_key(n) for n in (p.get("name"), p.get("name_local")) if n}
     history = [d for d in decisions.history(s) if d.name_key in keys]
+    lists = (result.get("summary") or {}).get("lists") or []
     return render(request, "party.html", active="dashboard", job=job, d=detail, party=p, match=match,
-                  local=local, history=history)
+                  local=local, history=history, lists=lists)
 
 
 @router.post("/decisions")
