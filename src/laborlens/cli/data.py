@@ -67,7 +67,8 @@ def _demo_summary(truth, data_dir: Path) -> Table:
     t.add_row("shipments", f"{truth.counts['shipments']} ({truth.counts['tainted_shipments']} with a planted "
                            "taint source upstream)")
     t.add_row("planted", f"{truth.counts['taint_sources']} taint sources, {truth.counts['decoys']} decoys, "
-                         f"{truth.counts['anomalies']} mass-balance anomalies")
+                         f"{truth.counts['anomalies']} mass-balance anomalies, "
+                         f"{truth.counts.get('untraced_parties', 0)} parties that give no suppliers")
     t.add_row("files", str(data_dir))
     return t
 

@@ -38,7 +38,7 @@ def write_graph(g: Graph, out_dir: Path) -> None:
     parties = [(n.id, n.name, n.country, n.address, n.name_local, n.registration_id)
                for n in sorted(g.nodes, key=lambda n: n.id)]
     _write(out_dir / "parties.csv", PARTY_COLUMNS, importers + parties)
-    links = sorted(g.edges, key=lambda e: (e.date, e.supplier.id, e.buyer.id))
+    links = sorted(g.visible, key=lambda e: (e.date, e.supplier.id, e.buyer.id))
     _write(out_dir / "links.csv", LINK_COLUMNS, [
         (e.supplier.id, e.buyer.id, e.material, e.hts, _qty(e.quantity, e.unit), e.unit, e.date, e.document)
         for e in links])

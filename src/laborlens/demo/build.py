@@ -51,6 +51,7 @@ class Node:
     decoy: Planted | None = None
     anomaly: float = 1.0
     output: float = 0.0
+    withholds: bool = False  # gives no suppliers: its inbound links exist (volumes) but are not in the files
 
 
 @dataclass(eq=False)
@@ -63,6 +64,7 @@ class Edge:
     quantity: float = 0.0
     date: str = ""
     document: str = ""
+    hidden: bool = False  # the buyer does not disclose this supplier (left out of links.csv)
 
 
 @dataclass(eq=False)
@@ -84,6 +86,11 @@ class Graph:
     tainted_streams: dict[str, list[int]] = field(default_factory=dict)
     pairs: set[tuple[int, int]] = field(default_factory=set)
 
+    @property
+    def visible(self) -> list[Edge]:
+        """The links written to links.csv (what screening sees)."""
+        return [e for e in self.edges if not e.hidden]
+
     def stage(self, sector: str, stage: str) -> list[Node]:
         return [n for n in self.nodes if n.sector == sector and n.stage == stage]
 
@@ -98,7 +105,7 @@ class Graph:
         """Object ids of every node reachable from ``starts`` along links (upstream if ``reverse``),
         starts included."""
         nxt: dict[int, list[Node]] = {}
-        for e in self.edges:
+        for e in self.visible:
             a, b = (e.buyer, e.supplier) if reverse else (e.supplier, e.buyer)
             nxt.setdefault(id(a), []).append(b)
         seen = {id(n) for n in starts}
@@ -313,7 +320,34 @@ def build_graph(seed: int, scale: int, listed: tuple[Planted, ...], xuar: tuple[
         clean = [n for n in ok if id(n) not in reach]
         node = rng.choice([n for n in clean if n.country == country] or clean or ok)
         node.anomaly = round(rng.uniform(1.8, 2.3), 2)
+    _withhold_suppliers(g, random.Random(seed * 7717 + 5), scale)
     return g
+
+
+# (sector, stage) of the parties that give no suppliers: a spinner, a wafer maker, a frame or cookware
+# maker, a paste trader. Their chains stop short of the raw material, which screening must name.
+WITHHOLDING: tuple[tuple[str, str], ...] = (("apparel", "yarn"), ("solar", "wafer"),
+                                            ("aluminum", "aluminum_products"), ("tomato", "tomato_paste_trader"))
+
+
+def _withhold_suppliers(g: Graph, rng: random.Random, scale: int) -> None:
+    """Hide the inbound links of a few clean parties (not downstream of taint, no planted anomaly or decoy
+    among them or upstream of them) that feed a shipment: their goods' chains are not traced to origin."""
+    reach = g.downstream([n for n in g.nodes if n.planted])
+    feeds = g.upstream([s.exporter for s in g.ships])
+    feeds_clean = g.upstream([s.exporter for s in g.ships if id(s.exporter) not in reach])
+    marked = {id(n) for n in g.nodes if n.decoy or n.anomaly != 1.0}
+    for sector, stage in WITHHOLDING:
+        pool = [n for n in g.stage(sector, stage) if id(n) not in reach and id(n) in feeds and not n.planted
+                and not n.decoy and n.anomaly == 1.0 and any(e.buyer is n for e in g.edges)
+                and not (g.upstream([n]) & marked)]
+        # prefer parties that feed an untainted shipment, so that the gap alone decides its verdict
+        pool = [n for n in pool if id(n) in feeds_clean] or pool
+        for n in rng.sample(pool, min(len(pool), scale)):
+            n.withholds = True
+            for e in g.edges:
+                if e.buyer is n:
+                    e.hidden = True
 
 
 def _variant_name(namer: Namer, name: str, attempt: int) -> str:

@@ -13,7 +13,7 @@ from laborlens.demo.build import Graph, Node
 from laborlens.demo.catalog import FRAMES, SECTORS
 from laborlens.demo.flows import main_inputs
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 @dataclass
@@ -22,7 +22,12 @@ class DemoTruth:
 
     ``shipments[id]["tainted"]`` is True when some party upstream of the exporter (at any tier, the
     exporter included) is a listed entity or sits in the XUAR: the UFLPA presumption applies. Each taint
-    source comes with ``path``, party ids from the source to the exporter (as in verdicts.csv)."""
+    source comes with ``path``, party ids from the source to the exporter (as in verdicts.csv).
+
+    ``shipments[id]["untraced"]`` lists the parties upstream (the exporter included) that give no
+    suppliers (``untraced_parties``: their links are not in links.csv); ``traced_to_origin`` is True when
+    there is none, i.e. every chain reaches a farm, mine, gin or smelter. Every demo good is in a UFLPA
+    high-priority sector, so an untainted shipment that is not traced to origin should be ``review``."""
 
     seed: int
     scale: int
@@ -31,6 +36,7 @@ class DemoTruth:
     taint_sources: list[dict[str, Any]] = field(default_factory=list)
     decoys: list[dict[str, Any]] = field(default_factory=list)
     anomalies: list[dict[str, Any]] = field(default_factory=list)
+    untraced_parties: list[dict[str, Any]] = field(default_factory=list)
     parties: dict[str, dict[str, Any]] = field(default_factory=dict)
     conversions: list[dict[str, Any]] = field(default_factory=list)
     format_version: int = FORMAT_VERSION
@@ -58,7 +64,7 @@ def _tiers(g: Graph) -> dict[int, int]:
     """Tier = fewest links between a party and a US importer (exporters are tier 1)."""
     tier: dict[int, int] = {}
     suppliers: dict[int, list[Node]] = {}
-    for e in g.edges:
+    for e in g.visible:
         suppliers.setdefault(id(e.buyer), []).append(e.supplier)
     todo: deque[Node] = deque()
     for s in g.ships:
@@ -101,7 +107,7 @@ def compute_truth(g: Graph, seed: int, scale: int) -> DemoTruth:
     suppliers: dict[int, list[Node]] = {}
     ins: dict[int, list] = {}
     out_qty: dict[int, float] = {}
-    for e in g.edges:
+    for e in g.visible:
         suppliers.setdefault(id(e.buyer), []).append(e.supplier)
         ins.setdefault(id(e.buyer), []).append(e)
         out_qty[id(e.supplier)] = out_qty.get(id(e.supplier), 0.0) + e.quantity
@@ -113,7 +119,11 @@ def compute_truth(g: Graph, seed: int, scale: int) -> DemoTruth:
                              "country": imp.country, "stream": None, "upstream_taint": False}
     for n in sorted(g.nodes, key=lambda x: x.id):
         t.parties[n.id] = {"sector": n.sector, "stage": n.stage, "role": n.role, "tier": tiers.get(id(n)),
-                           "country": n.country, "stream": n.stream, "upstream_taint": id(n) in tainted_parties}
+                           "country": n.country, "stream": n.stream, "upstream_taint": id(n) in tainted_parties,
+                           "gives_suppliers": not n.withholds}
+        if n.withholds:
+            t.untraced_parties.append({"party_id": n.id, "material": n.product.material, "sector": n.sector,
+                                       "stage": n.stage, "tier": tiers.get(id(n))})
         if n.planted:
             t.taint_sources.append(_source(n, tiers.get(id(n))))
         if n.decoy:
@@ -138,6 +148,8 @@ def compute_truth(g: Graph, seed: int, scale: int) -> DemoTruth:
                          "tier": tiers.get(id(n)), "path": path} for n, path in up if n.planted],
             "anomalies": [{"party_id": n.id, "path": path} for n, path in up if n.anomaly != 1.0],
             "decoys_upstream": [n.id for n, _ in up if n.decoy],
+            "untraced": sorted(n.id for n, _ in up if n.withholds),
+            "traced_to_origin": not any(n.withholds for n, _ in up),
         }
     for sector in SECTORS:
         for prev, stage in zip(sector.stages, sector.stages[1:]):
@@ -149,7 +161,9 @@ def compute_truth(g: Graph, seed: int, scale: int) -> DemoTruth:
                           "factor": 920.0, "unit_in": "t", "unit_out": FRAMES.unit})
     t.conversions.append({"sector": "*", "inputs": ["(same material)"], "output": "(traded goods)",
                           "factor": 1.0, "unit_in": "", "unit_out": "", "note": "traders resell what they buy"})
-    t.counts = {"parties": len(g.nodes) + len(g.importers), "suppliers": len(g.nodes), "links": len(g.edges),
+    t.counts = {"parties": len(g.nodes) + len(g.importers), "suppliers": len(g.nodes), "links": len(g.visible),
                 "shipments": len(g.ships), "tainted_shipments": len(t.tainted_shipment_ids()),
-                "taint_sources": len(t.taint_sources), "decoys": len(t.decoys), "anomalies": len(t.anomalies)}
+                "taint_sources": len(t.taint_sources), "decoys": len(t.decoys), "anomalies": len(t.anomalies),
+                "untraced_parties": len(t.untraced_parties),
+                "traced_shipments": sum(x["traced_to_origin"] for x in t.shipments.values())}
     return t
