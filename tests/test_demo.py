@@ -98,6 +98,25 @@ def test_truth_agrees_with_the_files(demo):
         assert {s["party_id"] for s in t["sources"]} == upstream & sources
 
 
+def test_untraced_parties_agree_with_the_files(demo):
+    _, truth, rows = demo
+    bought = {link["buyer_id"] for link in rows["links"]}
+    untraced = {u["party_id"] for u in truth.untraced_parties}
+    assert len(untraced) == 4 and {u["sector"] for u in truth.untraced_parties} == {
+        "apparel", "solar", "aluminum", "tomato"}
+    assert not untraced & bought  # they give no suppliers: no inbound link in links.csv
+    assert not untraced & {s["party_id"] for s in truth.taint_sources}
+    for ship in rows["shipments"]:
+        t = truth.shipments[ship["id"]]
+        upstream = _upstream(rows["links"], ship["exporter_id"])
+        assert set(t["untraced"]) == upstream & untraced
+        assert t["traced_to_origin"] is not (upstream & untraced)
+    traced = sum(t["traced_to_origin"] for t in truth.shipments.values())
+    assert 0 < traced < len(truth.shipments) and traced == truth.counts["traced_shipments"]
+    # some untainted shipments stop short, so the gap alone decides them
+    assert any(not t["tainted"] and t["untraced"] for t in truth.shipments.values())
+
+
 def test_decoys_are_clean_and_do_reach_clean_shipments(demo):
     _, truth, rows = demo
     assert len(truth.decoys) >= 6

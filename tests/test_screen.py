@@ -48,7 +48,8 @@ GOLDEN = [
     ("tomato", [Party("PASTE", "Example Tomato Products Co.", "CN", "Yanqi County, Bayingolin, Xinjiang"),
                 Party("EXP", "Example Condiments Co., Ltd.", "CN", "Tianjin")],
      [("PASTE", "EXP", "tomato paste")], "tomato ketchup", "2103.20", "presumption", "PASTE>EXP"),
-    # decoy: Xinjiang Road in Shanghai is not the XUAR; a high-priority sector alone means review
+    # decoy: Xinjiang Road in Shanghai is not the XUAR; review because the mill gives no suppliers for the
+    # fabric of a high-priority-sector good (a sector alone is a flag, not a verdict)
     ("decoy", [Party("MILL", "Example Textile Co., Ltd.", "CN", "上海市新疆路88号"),
                Party("EXP", "Example Garment Co., Ltd.", "CN", "Xinjiang Road, Qingdao, Shandong")],
      [("MILL", "EXP", "fabric")], "garments", "6109.10", "review", ""),
@@ -88,7 +89,8 @@ def test_turkmen_cotton_is_a_wro_scope(matcher):
 def test_generated_chains_match_their_truth(tmp_path, matcher, seed):
     generate_demo(tmp_path, seed=seed)
     truth = load_truth(tmp_path / "truth.json")
-    vs, _ = verdicts(matcher, *load_tables(tmp_path))
+    vs, result = verdicts(matcher, *load_tables(tmp_path))
+    flagged = {m["party_id"] for m in result.mass_balance}
     tainted = truth.tainted_shipment_ids()
     assert tainted, "the demo must plant taint"
     for sid in tainted:
@@ -99,6 +101,28 @@ def test_generated_chains_match_their_truth(tmp_path, matcher, seed):
     for sid, v in vs.items():
         if sid not in tainted:
             assert v.verdict != "presumption", (sid, v.reasons)
+    # tracing to origin: every demo good is in a high-priority sector, so where the truth says a party upstream
+    # gives no suppliers the untainted shipment is review and names that party; fully traced ones may be clear
+    counts = {"presumption": 0, "review": 0, "clear": 0}
+    for sid, v in vs.items():
+        t = truth.shipments[sid]
+        counts[v.verdict] += 1
+        assert v.priority_sector, sid
+        assert v.traced_to_origin is t["traced_to_origin"], (sid, v.untraced, t["untraced"])
+        assert set(v.untraced) == set(t["untraced"]), sid
+        if not t["tainted"] and t["untraced"]:
+            assert v.verdict == "review", (sid, v.reasons)
+            gap = next(r for r in v.reasons if r.startswith("not traced to origin: "))
+            assert all(f"{p} (" in gap and "gives no suppliers for" in gap for p in t["untraced"]), gap
+        if v.verdict == "clear":
+            # (a module maker's planted excess is not detectable: cells per module vary, so no flag there)
+            assert t["traced_to_origin"] and not t["tainted"], sid
+            assert not {a["party_id"] for a in t["anomalies"]} & flagged, sid
+            assert v.reasons[0].startswith("traced to origin, ") and v.tiers_traced >= 2, v.reasons
+        if v.verdict == "review" and t["traced_to_origin"]:
+            # never for indicators alone: a review-level finding or a planted anomaly or decoy is upstream
+            assert v.reasons[0].startswith("review: "), (sid, v.reasons)
+    assert min(counts.values()) >= 3, counts  # a mix an analyst can triage
 
 
 def test_outputs_follow_the_contract(tmp_path, matcher):

@@ -138,6 +138,25 @@ def test_results_shipment_and_party_pages(app, users, job):
     assert c.get(f"/jobs/{job}/shipments/NOPE").status_code == 404
 
 
+def test_party_page_reads_stored_findings_and_never_rematches(app, users, job, monkeypatch):
+    from laborlens.match.matcher import Matcher
+
+    def boom(*_a, **_k):
+        raise AssertionError("the party page must not run the matcher")
+
+    monkeypatch.setattr(Matcher, "best", boom)
+    monkeypatch.setattr(Matcher, "match", boom)
+    c, _ = browser(app, "analyst", users)
+    page = c.get(f"/jobs/{job}/parties/S3")
+    assert page.status_code == 200
+    assert "uflpa-001" in page.text and "matches UFLPA entity uflpa-001" in page.text  # the stored finding
+    assert 'name="entity_id" value="uflpa-001"' in page.text  # the decision form decides on it
+    other = c.get(f"/jobs/{job}/parties/C1")  # no list finding: no candidate, a link to check again
+    assert other.status_code == 200 and "No watchlist candidate" in other.text and "/check?name=" in other.text
+    ship = c.get(f"/jobs/{job}/shipments/SH1")
+    assert "Hoshine Silicon Industry (Shanshan) Co" in ship.text.split('id="tiermap"')[0]  # names on the path
+
+
 def test_running_job_page_polls(app, users, settings):
     import threading
 

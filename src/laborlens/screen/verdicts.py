@@ -110,13 +110,18 @@ def decide(shipment: Shipment, ev: ShipmentEvidence, findings_of: FindingsOf, na
     if ind.sector:
         flags.append(f"UFLPA high-priority sector: {ind.sector.sector} (designated {ind.sector.year}, "
                      f"{ind.sector.via})")
-    ilab: list[str] = []
+    by_good: dict[str, list[str]] = {}
     for pid in ev.ilab_parties:
         for f in findings_of(pid):
             if f.rule == "ilab_good":
                 good = f"{f.details.get('good', '')} from {f.details.get('country', '')}"
-                ilab.append(f"{good} ({pid})")
-                flags.append(f"ILAB good/country pair upstream: {f.summary} ({_who(pid, name_of)})")
+                by_good.setdefault(good, []).append(pid)
+    ilab = [f"{good}: {', '.join(pids)}" for good, pids in by_good.items()]
+    if ilab:
+        flags.append(f"ILAB good/country pair{'s' if len(ilab) > 1 else ''} upstream (forced labor): "
+                     + "; ".join(f"{good} ({', '.join(_who(p, name_of) for p in pids[:3])}"
+                                 f"{f' and {len(pids) - 3} more' if len(pids) > 3 else ''})"
+                                 for good, pids in by_good.items()))
     wro = [f"{h.wro_id}: {h.text}" for h in ind.wro]
     flags.extend(f"country-wide WRO scope covers this kind of good: CBP {h.wro_id} ({h.text})" for h in ind.wro)
     needs_tracing = bool(flags)
