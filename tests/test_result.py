@@ -56,15 +56,17 @@ def test_a_version_1_result_still_reads_and_a_future_one_is_refused():
 
 
 def test_the_report_renders_a_result_without_the_screening_run():
-    code = ("import sys, laborlens.report.render, laborlens.api.results; "
-            "print('laborlens.screen.run' in sys.modules)")
+    code = (
+        "import sys, laborlens.report.render, laborlens.api.results; "
+        "print('laborlens.screen.run' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
 
 def _svg_tiers(html: str, shipment_id: str) -> dict[str, int]:
     section = html.split(f'id="s-{shipment_id}"', 1)[1].split("</article>", 1)[0]
-    svg = section[section.index('<svg class="tiermap"'):section.index("</svg>")]
+    svg = section[section.index('<svg class="tiermap"') : section.index("</svg>")]
     return {p: int(t) for p, t in re.findall(r'data-party="([^"]+)" data-tier="(\d+)"', svg)}
 
 

@@ -46,40 +46,157 @@ P = {
     "CHAIR": Party("CHAIR", "Example Furniture Co., Ltd.", "CN", "Foshan, Guangdong"),
     "SHOE": Party("SHOE", "Example Footwear Co., Ltd.", "CN", "Jinjiang, Fujian"),
 }
-COTTON = [("GIN", "SPIN", "raw cotton"), ("SPIN", "KNIT", "cotton yarn"), ("KNIT", "GARM", "cotton knit fabric")]
-SOLAR = [("MINE", "MGSI", "quartzite"), ("MGSI", "POLY", "metallurgical-grade silicon"),
-         ("POLY", "WAFER", "polysilicon"), ("WAFER", "CELL", "silicon wafers"), ("CELL", "MOD", "solar cells")]
+COTTON = [
+    ("GIN", "SPIN", "raw cotton"),
+    ("SPIN", "KNIT", "cotton yarn"),
+    ("KNIT", "GARM", "cotton knit fabric"),
+]
+SOLAR = [
+    ("MINE", "MGSI", "quartzite"),
+    ("MGSI", "POLY", "metallurgical-grade silicon"),
+    ("POLY", "WAFER", "polysilicon"),
+    ("WAFER", "CELL", "silicon wafers"),
+    ("CELL", "MOD", "solar cells"),
+]
 TOMATO = [("FARM", "PASTE", "fresh tomatoes"), ("PASTE", "SAUCE", "tomato paste")]
 
 # name, links, (exporter, material, hts), verdict, reason fragment, priority_sector, ilab, traced, untraced
 CASES = [
-    ("cotton traced to the gin", COTTON, ("GARM", "cotton T-shirts", "6109.10"), "clear",
-     "traced to origin, 4 tiers", True, True, True, []),
-    ("cotton stops at the spinner", COTTON[1:], ("GARM", "cotton T-shirts", "6109.10"), "review",
-     "SPIN (Example Spinning Co., Ltd.) gives no suppliers for cotton yarn", True, True, False, ["SPIN"]),
-    ("cotton from a XUAR gin", [("XGIN", "SPIN", "raw cotton"), *COTTON[1:]], ("GARM", "cotton T-shirts", "6109.10"),
-     "presumption", "XGIN at tier 4", True, True, True, []),
-    ("polysilicon traced to quartzite", SOLAR, ("MOD", "solar modules", "8541.43"), "clear",
-     "traced to origin, 6 tiers", True, True, True, []),
-    ("solar stops at the polysilicon maker", SOLAR[2:], ("MOD", "solar modules", "8541.43"), "review",
-     "POLY (Example Silicon Materials Co., Ltd.) gives no suppliers for polysilicon", True, True, False, ["POLY"]),
-    ("aluminum traced to the smelter", [("SMELT", "EXTR", "primary aluminum")],
-     ("EXTR", "aluminum extrusions", "7604.29"), "clear", "traced to origin, 2 tiers", True, False, True, []),
-    ("aluminum stops at the extruder", [], ("EXTR", "aluminum extrusions", "7604.29"), "review",
-     "EXTR (Example Extrusion Co., Ltd.) gives no suppliers for aluminum extrusion", True, False, False, ["EXTR"]),
-    ("tomatoes traced to the grower", TOMATO, ("SAUCE", "tomato ketchup", "2103.20"), "clear",
-     "traced to origin, 3 tiers", True, False, True, []),
-    ("tomato paste with no grower", TOMATO[1:], ("SAUCE", "tomato ketchup", "2103.20"), "review",
-     "PASTE (Example Tomato Products Co., Ltd.) gives no suppliers for tomato paste", True, False, False, ["PASTE"]),
+    (
+        "cotton traced to the gin",
+        COTTON,
+        ("GARM", "cotton T-shirts", "6109.10"),
+        "clear",
+        "traced to origin, 4 tiers",
+        True,
+        True,
+        True,
+        [],
+    ),
+    (
+        "cotton stops at the spinner",
+        COTTON[1:],
+        ("GARM", "cotton T-shirts", "6109.10"),
+        "review",
+        "SPIN (Example Spinning Co., Ltd.) gives no suppliers for cotton yarn",
+        True,
+        True,
+        False,
+        ["SPIN"],
+    ),
+    (
+        "cotton from a XUAR gin",
+        [("XGIN", "SPIN", "raw cotton"), *COTTON[1:]],
+        ("GARM", "cotton T-shirts", "6109.10"),
+        "presumption",
+        "XGIN at tier 4",
+        True,
+        True,
+        True,
+        [],
+    ),
+    (
+        "polysilicon traced to quartzite",
+        SOLAR,
+        ("MOD", "solar modules", "8541.43"),
+        "clear",
+        "traced to origin, 6 tiers",
+        True,
+        True,
+        True,
+        [],
+    ),
+    (
+        "solar stops at the polysilicon maker",
+        SOLAR[2:],
+        ("MOD", "solar modules", "8541.43"),
+        "review",
+        "POLY (Example Silicon Materials Co., Ltd.) gives no suppliers for polysilicon",
+        True,
+        True,
+        False,
+        ["POLY"],
+    ),
+    (
+        "aluminum traced to the smelter",
+        [("SMELT", "EXTR", "primary aluminum")],
+        ("EXTR", "aluminum extrusions", "7604.29"),
+        "clear",
+        "traced to origin, 2 tiers",
+        True,
+        False,
+        True,
+        [],
+    ),
+    (
+        "aluminum stops at the extruder",
+        [],
+        ("EXTR", "aluminum extrusions", "7604.29"),
+        "review",
+        "EXTR (Example Extrusion Co., Ltd.) gives no suppliers for aluminum extrusion",
+        True,
+        False,
+        False,
+        ["EXTR"],
+    ),
+    (
+        "tomatoes traced to the grower",
+        TOMATO,
+        ("SAUCE", "tomato ketchup", "2103.20"),
+        "clear",
+        "traced to origin, 3 tiers",
+        True,
+        False,
+        True,
+        [],
+    ),
+    (
+        "tomato paste with no grower",
+        TOMATO[1:],
+        ("SAUCE", "tomato ketchup", "2103.20"),
+        "review",
+        "PASTE (Example Tomato Products Co., Ltd.) gives no suppliers for tomato paste",
+        True,
+        False,
+        False,
+        ["PASTE"],
+    ),
     # an ILAB good/country pair alone (footwear from China is not a UFLPA sector) also needs tracing
-    ("ILAB good, not traced", [], ("SHOE", "leather footwear", "6403.99"), "review",
-     "SHOE (Example Footwear Co., Ltd.) gives no suppliers for", False, True, False, ["SHOE"]),
+    (
+        "ILAB good, not traced",
+        [],
+        ("SHOE", "leather footwear", "6403.99"),
+        "review",
+        "SHOE (Example Footwear Co., Ltd.) gives no suppliers for",
+        False,
+        True,
+        False,
+        ["SHOE"],
+    ),
     # no risk indicator: a gap is reported, not held against the shipment
-    ("no indicator, gap noted", [("PLAST", "CHAIR", "plastic parts")], ("CHAIR", "office chairs", "9401.30"),
-     "clear", "no risk indicator requires it", False, False, False, ["PLAST"]),
+    (
+        "no indicator, gap noted",
+        [("PLAST", "CHAIR", "plastic parts")],
+        ("CHAIR", "office chairs", "9401.30"),
+        "clear",
+        "no risk indicator requires it",
+        False,
+        False,
+        False,
+        ["PLAST"],
+    ),
     # a country-wide WRO scope (all Turkmenistan cotton) covers cotton goods: traced to an Uzbek gin, clear
-    ("cotton yarn traced past the Turkmen WRO", [("UZGIN", "TRSPIN", "raw cotton")],
-     ("TRSPIN", "cotton yarn", "5205.12"), "clear", "traced to origin, 2 tiers", True, False, True, []),
+    (
+        "cotton yarn traced past the Turkmen WRO",
+        [("UZGIN", "TRSPIN", "raw cotton")],
+        ("TRSPIN", "cotton yarn", "5205.12"),
+        "clear",
+        "traced to origin, 2 tiers",
+        True,
+        False,
+        True,
+        [],
+    ),
 ]
 
 
@@ -87,15 +204,19 @@ def _screen(matcher, links, ship, **kw):
     exp, material, hts = ship
     ids = {exp} | {a for a, _, _ in links} | {b for _, b, _ in links}
     parties = [IMP, *(P[i] for i in sorted(ids))]
-    ls = [Link(a, b, m, quantity=kw.get("qty", {}).get((a, b)), unit="kg" if kw.get("qty") else "")
-          for a, b, m in links]
-    r = screen_tables(parties, ls, [Shipment("S1", "IMP", exp, material, hts, material)], matcher,
-                      sources=kw.get("sources"))
+    ls = [
+        Link(a, b, m, quantity=kw.get("qty", {}).get((a, b)), unit="kg" if kw.get("qty") else "")
+        for a, b, m in links
+    ]
+    r = screen_tables(
+        parties, ls, [Shipment("S1", "IMP", exp, material, hts, material)], matcher, sources=kw.get("sources")
+    )
     return r.verdicts[0], r
 
 
-@pytest.mark.parametrize("name, links, ship, verdict, reason, sector, ilab, traced, untraced", CASES,
-                         ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    "name, links, ship, verdict, reason, sector, ilab, traced, untraced", CASES, ids=[c[0] for c in CASES]
+)
 def test_verdict_rules(matcher, name, links, ship, verdict, reason, sector, ilab, traced, untraced):
     v, _ = _screen(matcher, links, ship)
     assert v.verdict == verdict, v.reasons
@@ -128,8 +249,16 @@ def test_unreconciled_volumes_are_review(matcher):
 def test_a_new_finding_source_is_one_function(matcher):
     @finding_source("grievance", "checking open grievances", register=False)
     def grievances(inp):
-        return [Finding("KNIT", "grievance", "review", "open credible grievance G-0042: wages withheld",
-                        "grievances", "")]
+        return [
+            Finding(
+                "KNIT",
+                "grievance",
+                "review",
+                "open credible grievance G-0042: wages withheld",
+                "grievances",
+                "",
+            )
+        ]
 
     src: FindingSource = grievances.source
     assert "grievance" not in {s.name for s in default_sources()}  # register=False keeps the defaults
@@ -143,40 +272,95 @@ def test_verdicts_csv_carries_the_flags(matcher, tmp_path):
     _, r = _screen(matcher, COTTON[1:], ("GARM", "cotton T-shirts", "6109.10"))
     write_outputs(r, tmp_path, html=False, pdf=False)
     row = next(csv.DictReader((tmp_path / "verdicts.csv").open(encoding="utf-8")))
-    assert list(row)[:8] == ["shipment_id", "verdict", "path", "reasons", "priority_sector", "ilab",
-                             "traced_to_origin", "untraced_parties"]
-    assert (row["verdict"], row["priority_sector"], row["ilab"], row["traced_to_origin"],
-            row["untraced_parties"], row["sector"]) == ("review", "true", "true", "false", "SPIN", "Apparel")
+    assert list(row)[:8] == [
+        "shipment_id",
+        "verdict",
+        "path",
+        "reasons",
+        "priority_sector",
+        "ilab",
+        "traced_to_origin",
+        "untraced_parties",
+    ]
+    assert (
+        row["verdict"],
+        row["priority_sector"],
+        row["ilab"],
+        row["traced_to_origin"],
+        row["untraced_parties"],
+        row["sector"],
+    ) == ("review", "true", "true", "false", "SPIN", "Apparel")
 
 
 # -- the pure step other engines call -------------------------------------------------------------------
 def _decide(**ev):
     ship = Shipment("S1", "IMP", "EXP", "cotton T-shirts", "6109.10", "")
-    findings = {"T": [Finding("T", "list_match", "presumption", "name matches UFLPA uflpa-010", "uflpa", "e1")],
-                "R": [Finding("R", "mass_balance", "review", "R ships more than it buys", "quantities", "")],
-                "I": [Finding("I", "ilab_good", "indicator", "ILAB lists Cotton from China", "ilab", "2022",
-                              {"good": "Cotton", "country": "China"})]}
+    findings = {
+        "T": [Finding("T", "list_match", "presumption", "name matches UFLPA uflpa-010", "uflpa", "e1")],
+        "R": [Finding("R", "mass_balance", "review", "R ships more than it buys", "quantities", "")],
+        "I": [
+            Finding(
+                "I",
+                "ilab_good",
+                "indicator",
+                "ILAB lists Cotton from China",
+                "ilab",
+                "2022",
+                {"good": "Cotton", "country": "China"},
+            )
+        ],
+    }
     ev.setdefault("indicators", good_indicators(ship))
     return decide(ship, ShipmentEvidence(**ev), lambda p: findings.get(p, []), lambda p: f"Name of {p}")
 
 
 DECIDE = [
     ({"upstream": Upstream("S1", (("A", 2), ("B", 3)))}, "clear", "traced to origin, 3 tiers"),
-    ({"upstream": Upstream("S1", (("A", 2),), (("A", "cotton yarn", 2),))}, "review",
-     "A (Name of A) gives no suppliers for cotton yarn (tier 2)"),
-    ({"worst": TaintHit("T", 2, 3, ("T", "A", "EXP"), ("cotton", "cotton yarn", "garment")),
-      "upstream": Upstream("S1", (("A", 2), ("T", 3)))}, "presumption", "name matches UFLPA uflpa-010"),
-    ({"worst": TaintHit("R", 1, 2, ("R", "EXP"), ("fabric", "garment")),
-      "upstream": Upstream("S1", (("R", 2),))}, "review", "R ships more than it buys"),
-    ({"blind": TaintHit("T", 2, 3, ("T", "A", "EXP"), ("", "", "")), "upstream": Upstream("S1", (("A", 2),))},
-     "review", "materials the input map does not connect"),
-    ({"ilab_parties": ("I",), "upstream": Upstream("S1", (("I", 2),)), "indicators": Indicators()}, "clear",
-     "ILAB good/country pair upstream"),
-    ({"upstream": Upstream("S1", (("A", 2),), (("A", "widget", 2),)), "indicators": Indicators()}, "clear",
-     "no risk indicator requires it"),
+    (
+        {"upstream": Upstream("S1", (("A", 2),), (("A", "cotton yarn", 2),))},
+        "review",
+        "A (Name of A) gives no suppliers for cotton yarn (tier 2)",
+    ),
+    (
+        {
+            "worst": TaintHit("T", 2, 3, ("T", "A", "EXP"), ("cotton", "cotton yarn", "garment")),
+            "upstream": Upstream("S1", (("A", 2), ("T", 3))),
+        },
+        "presumption",
+        "name matches UFLPA uflpa-010",
+    ),
+    (
+        {
+            "worst": TaintHit("R", 1, 2, ("R", "EXP"), ("fabric", "garment")),
+            "upstream": Upstream("S1", (("R", 2),)),
+        },
+        "review",
+        "R ships more than it buys",
+    ),
+    (
+        {
+            "blind": TaintHit("T", 2, 3, ("T", "A", "EXP"), ("", "", "")),
+            "upstream": Upstream("S1", (("A", 2),)),
+        },
+        "review",
+        "materials the input map does not connect",
+    ),
+    (
+        {"ilab_parties": ("I",), "upstream": Upstream("S1", (("I", 2),)), "indicators": Indicators()},
+        "clear",
+        "ILAB good/country pair upstream",
+    ),
+    (
+        {"upstream": Upstream("S1", (("A", 2),), (("A", "widget", 2),)), "indicators": Indicators()},
+        "clear",
+        "no risk indicator requires it",
+    ),
     # bulk runs: no upstream list, the nearest untraced party stands in for the gaps
-    ({"nearest_untraced": TaintHit("A", 1, 2, ("A", "EXP"), ("cotton yarn", "garment"))}, "review",
-     "A (Name of A) gives no suppliers for cotton yarn"),
+    (
+        {"nearest_untraced": TaintHit("A", 1, 2, ("A", "EXP"), ("cotton yarn", "garment"))},
+        "review",
+        "A (Name of A) gives no suppliers for cotton yarn",
+    ),
 ]
 
 

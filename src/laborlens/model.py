@@ -63,7 +63,7 @@ class Finding:
 
     party_id: str
     rule: str  # list_match | xuar_location | high_priority_sector | ilab_good | wro_scope | mass_balance
-    severity: str  # presumption | review
+    severity: str  # presumption | review | indicator (risk indicator, needs tracing) | info (shown only)
     summary: str
     source: str = ""
     edition: str = ""

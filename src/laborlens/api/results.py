@@ -9,8 +9,8 @@ Functions take the parsed ``result.json`` (as ``jobs.load_result`` returns it) o
 from __future__ import annotations
 
 import threading
-from dataclasses import asdict
 from collections.abc import Callable, Mapping
+from dataclasses import asdict
 from typing import Any
 
 from laborlens.errors import InputError
@@ -20,8 +20,17 @@ from laborlens.screen.tiermap import MAP_CAP, evidence_paths, tier_map
 SORTS = ("verdict", "shipment_id", "exporter", "material", "tier")
 _RANK = {v: i for i, v in enumerate(VERDICTS)}
 
-__all__ = ["MAP_CAP", "as_result", "counts", "filter_verdicts", "findings_for", "get_verdict", "party_detail",
-           "party_name", "verdict_detail"]
+__all__ = [
+    "MAP_CAP",
+    "as_result",
+    "counts",
+    "filter_verdicts",
+    "findings_for",
+    "get_verdict",
+    "party_detail",
+    "party_name",
+    "verdict_detail",
+]
 
 _cache: dict[int, tuple[Mapping, ScreenResult]] = {}
 _lock = threading.Lock()
@@ -57,14 +66,24 @@ def _named(r: ScreenResult, ids: list[str]) -> list[dict[str, str]]:
 
 def _row(r: ScreenResult, v: Verdict) -> dict[str, Any]:
     """A verdict as the API and pages show it: the contract's fields plus party names."""
-    return {**v.to_dict(), "exporter_name": r.party_name(v.exporter_id),
-            "importer_name": r.party_name(v.importer_id), "path_parties": _named(r, v.path),
-            "untraced_parties": _named(r, v.untraced),
-            "gaps": [{**g, "name": r.party_name(str(g.get("party_id", "")))} for g in v.gaps]}
+    return {
+        **v.to_dict(),
+        "exporter_name": r.party_name(v.exporter_id),
+        "importer_name": r.party_name(v.importer_id),
+        "path_parties": _named(r, v.path),
+        "untraced_parties": _named(r, v.untraced),
+        "gaps": [{**g, "name": r.party_name(str(g.get("party_id", "")))} for g in v.gaps],
+    }
 
 
-def filter_verdicts(result: ScreenResult | Mapping[str, Any], verdict: str | None = None, q: str | None = None,
-                    sort: str = "verdict", offset: int = 0, limit: int = 100) -> dict[str, Any]:
+def filter_verdicts(
+    result: ScreenResult | Mapping[str, Any],
+    verdict: str | None = None,
+    q: str | None = None,
+    sort: str = "verdict",
+    offset: int = 0,
+    limit: int = 100,
+) -> dict[str, Any]:
     """Verdicts with ``verdict`` (if given) whose id, parties, material or description contain ``q``."""
     if verdict and verdict not in VERDICTS:
         raise InputError(f"verdict must be one of {', '.join(VERDICTS)}", column="verdict")
@@ -77,8 +96,17 @@ def filter_verdicts(result: ScreenResult | Mapping[str, Any], verdict: str | Non
         if verdict and v.verdict != verdict:
             continue
         if needle:
-            hay = " ".join((v.shipment_id, v.exporter_id, r.party_name(v.exporter_id), r.party_name(v.importer_id),
-                            v.material, v.hts, v.description))
+            hay = " ".join(
+                (
+                    v.shipment_id,
+                    v.exporter_id,
+                    r.party_name(v.exporter_id),
+                    r.party_name(v.importer_id),
+                    v.material,
+                    v.hts,
+                    v.description,
+                )
+            )
             if needle not in hay.lower():
                 continue
         items.append(v)
@@ -90,8 +118,13 @@ def filter_verdicts(result: ScreenResult | Mapping[str, Any], verdict: str | Non
         "tier": lambda v: (v.tier or 99, v.shipment_id),
     }
     items.sort(key=keys[sort])
-    return {"total": len(items), "offset": offset, "limit": limit, "counts": r.counts(),
-            "items": [_row(r, v) for v in items[offset:offset + limit]]}
+    return {
+        "total": len(items),
+        "offset": offset,
+        "limit": limit,
+        "counts": r.counts(),
+        "items": [_row(r, v) for v in items[offset : offset + limit]],
+    }
 
 
 def get_verdict(result: ScreenResult | Mapping[str, Any], shipment_id: str) -> dict[str, Any]:
@@ -99,12 +132,16 @@ def get_verdict(result: ScreenResult | Mapping[str, Any], shipment_id: str) -> d
     return _row(r, r.verdict(shipment_id))
 
 
-def findings_for(result: ScreenResult | Mapping[str, Any], party_id: str | None = None,
-                 severity: str | None = None) -> list[dict]:
+def findings_for(
+    result: ScreenResult | Mapping[str, Any], party_id: str | None = None, severity: str | None = None
+) -> list[dict]:
     r = as_result(result)
     rows = r.findings_of(party_id) if party_id else r.findings
-    return [{**asdict(f), "party_name": r.party_name(f.party_id)} for f in rows
-            if not severity or f.severity == severity]
+    return [
+        {**asdict(f), "party_name": r.party_name(f.party_id)}
+        for f in rows
+        if not severity or f.severity == severity
+    ]
 
 
 def verdict_detail(result: ScreenResult | Mapping[str, Any], shipment_id: str) -> dict[str, Any]:
@@ -112,8 +149,10 @@ def verdict_detail(result: ScreenResult | Mapping[str, Any], shipment_id: str) -
     v = r.verdict(shipment_id)
     m = tier_map(r, v)
     ids = [n["id"] for n in m["nodes"] if n["on_path"]]
-    findings = sorted((f for pid in ids for f in findings_for(r, pid)),
-                      key=lambda f: -SEVERITY.get(str(f.get("severity")), 0))
+    findings = sorted(
+        (f for pid in ids for f in findings_for(r, pid)),
+        key=lambda f: -SEVERITY.get(str(f.get("severity")), 0),
+    )
     return {"verdict": _row(r, v), "map": m, "findings": findings, "lists": r.lists}
 
 
@@ -126,12 +165,21 @@ def _match_of(r: ScreenResult, party_id: str) -> list[dict[str, Any]]:
         if f.rule != "list_match":
             continue
         d = dict(f.details or {})
-        out.append({**d, "query": d.get("query") or p.name, "entity_id": d.get("entity_id", ""),
-                    "entity_name": d.get("entity_name", ""), "list_name": d.get("list_name") or f.source,
-                    "edition": d.get("edition") or f.edition, "score": float(d.get("score") or 0.0),
-                    "decision": d.get("decision") or ("match" if f.severity == "presumption" else "review"),
-                    "explanation": d.get("explanation") or f.summary, "severity": f.severity,
-                    "human": d.get("human", "")})
+        out.append(
+            {
+                **d,
+                "query": d.get("query") or p.name,
+                "entity_id": d.get("entity_id", ""),
+                "entity_name": d.get("entity_name", ""),
+                "list_name": d.get("list_name") or f.source,
+                "edition": d.get("edition") or f.edition,
+                "score": float(d.get("score") or 0.0),
+                "decision": d.get("decision") or ("match" if f.severity == "presumption" else "review"),
+                "explanation": d.get("explanation") or f.summary,
+                "severity": f.severity,
+                "human": d.get("human", ""),
+            }
+        )
     return out
 
 
@@ -140,20 +188,38 @@ def party_detail(result: ScreenResult | Mapping[str, Any], party_id: str) -> dic
     party = r.party(party_id)
     shipments = []
     for v in r.verdicts:
-        role = ("exporter" if v.exporter_id == party_id else
-                "importer" if v.importer_id == party_id else
-                "on evidence path" if any(party_id in p for p in evidence_paths(v)) else
-                "untraced tier" if party_id in v.untraced else "")
+        role = (
+            "exporter"
+            if v.exporter_id == party_id
+            else "importer"
+            if v.importer_id == party_id
+            else "on evidence path"
+            if any(party_id in p for p in evidence_paths(v))
+            else "untraced tier"
+            if party_id in v.untraced
+            else ""
+        )
         if role:
-            shipments.append({"shipment_id": v.shipment_id, "verdict": v.verdict, "role": role,
-                              "material": v.material})
+            shipments.append(
+                {"shipment_id": v.shipment_id, "verdict": v.verdict, "role": role, "material": v.material}
+            )
     shipments.sort(key=lambda x: (_RANK.get(x["verdict"], 9), str(x["shipment_id"])))
 
     def _peer(pid: str, link) -> dict[str, Any]:
-        return {"party_id": pid, "name": r.party_name(pid), "material": link.material,
-                "quantity": link.quantity, "unit": link.unit, "document": link.document}
+        return {
+            "party_id": pid,
+            "name": r.party_name(pid),
+            "material": link.material,
+            "quantity": link.quantity,
+            "unit": link.unit,
+            "document": link.document,
+        }
 
-    return {"party": asdict(party), "findings": findings_for(r, party_id), "matches": _match_of(r, party_id),
-            "shipments": shipments,
-            "suppliers": [_peer(lk.supplier_id, lk) for lk in r.suppliers_of(party_id)],
-            "buyers": [_peer(lk.buyer_id, lk) for lk in r.buyers_of(party_id)]}
+    return {
+        "party": asdict(party),
+        "findings": findings_for(r, party_id),
+        "matches": _match_of(r, party_id),
+        "shipments": shipments,
+        "suppliers": [_peer(lk.supplier_id, lk) for lk in r.suppliers_of(party_id)],
+        "buyers": [_peer(lk.buyer_id, lk) for lk in r.buyers_of(party_id)],
+    }

@@ -19,18 +19,25 @@ from laborlens.report.svg import bar_chart, tier_map
 from laborlens.screen.result import MAX_DETAILED, ScreenResult, Verdict
 from laborlens.screen.tiermap import tier_map as layout_of
 
-_env = Environment(loader=PackageLoader("laborlens.report", "templates"),
-                   autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+_env = Environment(
+    loader=PackageLoader("laborlens.report", "templates"),
+    autoescape=select_autoescape(["html"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
 _ORDER = {"presumption": 0, "review": 1, "clear": 2}
 
 
 def _missing(result: ScreenResult, v: Verdict, flagged_volume: Mapping[str, dict]) -> list[str]:
     """What a rebuttal still needs for this shipment."""
-    out = [f"trace the inputs of {g['party_id']} ({result.party_name(g['party_id'])}) for "
-           f"{g['material'] or 'what it sells'} back to raw materials" for g in v.gaps[:8]]
+    out = [
+        f"trace the inputs of {g['party_id']} ({result.party_name(g['party_id'])}) for "
+        f"{g['material'] or 'what it sells'} back to raw materials"
+        for g in v.gaps[:8]
+    ]
     if not v.gaps and v.untraced:  # results written before gaps were recorded
         out.append(f"trace inputs of {', '.join(v.untraced[:8])} back to raw materials")
-    for a, b in zip(v.path, v.path[1:]):
+    for a, b in zip(v.path, v.path[1:], strict=False):
         if not any(ln.document for ln in result.suppliers_of(b) if ln.supplier_id == a):
             out.append(f"transaction documents for {a} → {b}")
     involved = set(v.path) | {h["party_id"] for h in v.tainted}
@@ -44,30 +51,44 @@ def _context(result: ScreenResult) -> dict[str, Any]:
 
     summary = result.summary()
     flagged_volume = {m["party_id"]: m for m in result.mass_balance}
-    detailed = sorted((v for v in result.verdicts if v.verdict != "clear"),
-                      key=lambda v: (_ORDER[v.verdict], v.shipment_id))[:MAX_DETAILED]
+    detailed = sorted(
+        (v for v in result.verdicts if v.verdict != "clear"), key=lambda v: (_ORDER[v.verdict], v.shipment_id)
+    )[:MAX_DETAILED]
     sections = []
     for v in detailed:
         layout = layout_of(result, v)
-        docs = [(a, b, sorted({ln.document for ln in result.suppliers_of(b) if ln.supplier_id == a and ln.document}))
-                for a, b in zip(v.path, v.path[1:])]
+        docs = [
+            (
+                a,
+                b,
+                sorted({ln.document for ln in result.suppliers_of(b) if ln.supplier_id == a and ln.document}),
+            )
+            for a, b in zip(v.path, v.path[1:], strict=False)
+        ]
         involved = set(v.path) | {h["party_id"] for h in v.tainted}
         order = [*v.path, *sorted(involved - set(v.path))]
-        sections.append({
-            "v": v,
-            "map": Markup(tier_map(layout, v.shipment_id)),
-            "findings": [f for pid in order for f in result.findings_of(pid)
-                         if f.severity in ("presumption", "review")],
-            "docs": docs,
-            "missing": _missing(result, v, flagged_volume),
-        })
+        sections.append(
+            {
+                "v": v,
+                "map": Markup(tier_map(layout, v.shipment_id)),
+                "findings": [
+                    f
+                    for pid in order
+                    for f in result.findings_of(pid)
+                    if f.severity in ("presumption", "review")
+                ],
+                "docs": docs,
+                "missing": _missing(result, v, flagged_volume),
+            }
+        )
     rules = Counter(f.rule for f in result.findings if f.severity in ("presumption", "review"))
     return {
         "s": summary,
         "gap": UFLPA_GAP,
         "uflpa_partial": any(x["list"] == "uflpa" and "bundled" in x["edition"] for x in summary["lists"]),
-        "chart": Markup(bar_chart({k: summary[k] for k in ("presumption", "review", "clear")},
-                                  "Shipments by verdict")),
+        "chart": Markup(
+            bar_chart({k: summary[k] for k in ("presumption", "review", "clear")}, "Shipments by verdict")
+        ),
         "rules_chart": Markup(bar_chart(dict(rules.most_common()), "Findings by rule")) if rules else "",
         "verdicts": sorted(result.verdicts, key=lambda v: (_ORDER[v.verdict], v.shipment_id)),
         "sections": sections,

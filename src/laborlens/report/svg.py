@@ -79,8 +79,8 @@ def tier_map(layout: dict, shipment_id: str) -> str:
         parts.append(f'<g class="node" data-party="{escape(n["id"])}" data-tier="{n["tier"]}"><rect x="{x}" '
                      f'y="{y}" width="{node_w}" height="{node_h}" rx="6" fill="{fill}" stroke="{stroke}" '
                      f'stroke-width="{2 if sev != "none" else 1}"{dash}/>'
-                     f'<text x="{x + 8}" y="{y + 16}" class="nid">{escape(n["id"])} · {escape(n.get("country", ""))}'
-                     f'</text><text x="{x + 8}" y="{y + 32}" class="nname">{escape(short)}</text>'
+                     f'<text x="{x + 8}" y="{y + 16}" class="nid">{escape(n["id"])} · '
+                     f'{escape(n.get("country", ""))}</text><text x="{x + 8}" y="{y + 32}" class="nname">{escape(short)}</text>'
                      f'<title>{escape(name)}\n{escape(n.get("address", ""))}'
                      f'{" (gives no suppliers)" if n.get("untraced") else ""}</title></g>')
     parts.append("</svg>")

@@ -76,21 +76,31 @@ class Verdict:
         for k in ("importer_id", "exporter_id", "material", "hts", "description"):
             row.setdefault(k, "")
         if row.get("verdict") not in VERDICTS:
-            raise InputError(f"verdict {row.get('verdict')!r} of shipment {row.get('shipment_id')!r} is not one "
-                             f"of {', '.join(VERDICTS)}", column="verdict")
+            raise InputError(
+                f"verdict {row.get('verdict')!r} of shipment {row.get('shipment_id')!r} is not one "
+                f"of {', '.join(VERDICTS)}",
+                column="verdict",
+            )
         return cls(**row)
 
 
 def _link_dict(ln: Link) -> dict[str, Any]:
-    return {"supplier_id": ln.supplier_id, "buyer_id": ln.buyer_id, "material": ln.material,
-            "quantity": ln.quantity, "unit": ln.unit, "document": ln.document, "date": ln.date}
+    return {
+        "supplier_id": ln.supplier_id,
+        "buyer_id": ln.buyer_id,
+        "material": ln.material,
+        "quantity": ln.quantity,
+        "unit": ln.unit,
+        "document": ln.document,
+        "date": ln.date,
+    }
 
 
 def _iter_links(links: Sequence[Link] | LinkColumns) -> Iterator[Link]:
     if isinstance(links, LinkColumns):
         units = links.unit or [""] * len(links)
         qty = links.quantity if links.quantity is not None else [None] * len(links)
-        for s, b, m, q, u in zip(links.supplier_id, links.buyer_id, links.material, qty, units):
+        for s, b, m, q, u in zip(links.supplier_id, links.buyer_id, links.material, qty, units, strict=True):
             yield Link(str(s), str(b), m, quantity=None if q is None or q != q else float(q), unit=u or "")
     else:
         yield from links
@@ -119,11 +129,18 @@ class ScreenResult:
         return out
 
     def summary(self) -> dict[str, Any]:
-        return {"shipments": len(self.verdicts), **self.counts(), "parties": len(self.parties),
-                "links": len(self.links), "findings": len(self.findings), "lists": self.lists,
-                "generated_at": self.generated_at, "schema_version": self.schema_version,
-                "with_indicators": sum(v.indicators for v in self.verdicts),
-                "traced_to_origin": sum(v.traced_to_origin for v in self.verdicts)}
+        return {
+            "shipments": len(self.verdicts),
+            **self.counts(),
+            "parties": len(self.parties),
+            "links": len(self.links),
+            "findings": len(self.findings),
+            "lists": self.lists,
+            "generated_at": self.generated_at,
+            "schema_version": self.schema_version,
+            "with_indicators": sum(v.indicators for v in self.verdicts),
+            "traced_to_origin": sum(v.traced_to_origin for v in self.verdicts),
+        }
 
     # -- reading ---------------------------------------------------------------------------------------------
     @property
@@ -179,23 +196,48 @@ class ScreenResult:
         """Read a ``result.json`` of any schema version up to this one."""
         version = int(data.get("schema_version") or (data.get("summary") or {}).get("schema_version") or 1)
         if version > SCHEMA_VERSION:
-            raise InputError(f"result.json has schema version {version}; this laborlens reads up to "
-                             f"{SCHEMA_VERSION}: upgrade laborlens", column="schema_version")
+            raise InputError(
+                f"result.json has schema version {version}; this laborlens reads up to "
+                f"{SCHEMA_VERSION}: upgrade laborlens",
+                column="schema_version",
+            )
         summary = data.get("summary") or {}
         party_fields = {f.name for f in fields(Party)}
-        parties = {str(k): Party(**{"id": str(k), "name": str(k),
-                                    **{a: b for a, b in (p or {}).items() if a in party_fields and b is not None}})
-                   for k, p in (data.get("parties") or {}).items()}
+        parties = {
+            str(k): Party(
+                **{
+                    "id": str(k),
+                    "name": str(k),
+                    **{a: b for a, b in (p or {}).items() if a in party_fields and b is not None},
+                }
+            )
+            for k, p in (data.get("parties") or {}).items()
+        }
         link_fields = {f.name for f in fields(Link)}
-        links = [Link(**{k: v for k, v in ln.items() if k in link_fields and (v is not None or k == "quantity")})
-                 for ln in data.get("links") or []]
+        links = [
+            Link(**{k: v for k, v in ln.items() if k in link_fields and (v is not None or k == "quantity")})
+            for ln in data.get("links") or []
+        ]
         finding_fields = {f.name for f in fields(Finding)}
-        findings = [Finding(**{k: v for k, v in f.items() if k in finding_fields}) for f in data.get("findings") or []]
+        findings = [
+            Finding(**{k: v for k, v in f.items() if k in finding_fields}) for f in data.get("findings") or []
+        ]
         verdicts = [Verdict.from_dict(v) for v in data.get("verdicts") or []]
-        shipments = [Shipment(v.shipment_id, v.importer_id, v.exporter_id, v.material, v.hts, v.description)
-                     for v in verdicts]
-        return cls(parties, links, shipments, findings, verdicts, list(data.get("mass_balance") or []),
-                   list(summary.get("lists") or []), str(summary.get("generated_at") or ""), SCHEMA_VERSION)
+        shipments = [
+            Shipment(v.shipment_id, v.importer_id, v.exporter_id, v.material, v.hts, v.description)
+            for v in verdicts
+        ]
+        return cls(
+            parties,
+            links,
+            shipments,
+            findings,
+            verdicts,
+            list(data.get("mass_balance") or []),
+            list(summary.get("lists") or []),
+            str(summary.get("generated_at") or ""),
+            SCHEMA_VERSION,
+        )
 
 
 class _Index:

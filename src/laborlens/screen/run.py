@@ -36,10 +36,10 @@ def _noop(_f: float, _m: str) -> None:
     pass
 
 
-def screen_tables(parties: Sequence[Party], links: Sequence[Link] | LinkColumns, shipments: Sequence[Shipment],
-                  matcher: Matcher, decisions: dict | None = None, material_map: MaterialMap | None = None,
-                  progress: Progress | None = None, sources: Sequence[FindingSource] | None = None,
-                  options: dict | None = None) -> ScreenResult:
+def screen_tables(parties: Sequence[Party], links: Sequence[Link] | LinkColumns,
+                  shipments: Sequence[Shipment], matcher: Matcher, decisions: dict | None = None,
+                  material_map: MaterialMap | None = None, progress: Progress | None = None,
+                  sources: Sequence[FindingSource] | None = None, options: dict | None = None) -> ScreenResult:
     """Findings from every source (:mod:`laborlens.screen.sources`), traced upstream, then verdicts by
     :func:`laborlens.screen.verdicts.decide`."""
     progress = progress or _noop
@@ -57,7 +57,7 @@ def screen_tables(parties: Sequence[Party], links: Sequence[Link] | LinkColumns,
     traced = graph.trace(sev, detail=False)
     grave = {k: v for k, v in sev.items() if v >= 2}
     presumptive = graph.trace(grave, detail=True)
-    nearest_untraced = graph.trace({p: 1 for p in _untraced_parties(links, shipments, mmap)}, detail=False)
+    nearest_untraced = graph.trace(dict.fromkeys(_untraced_parties(links, shipments, mmap), 1), detail=False)
     ilab_parties = sorted({f.party_id for f in findings if f.rule == "ilab_good"})
     nearest_ilab = graph.trace(dict.fromkeys(ilab_parties, 1), detail=False) if ilab_parties else None
     # A listed or XUAR party linked upstream through materials the input map does not connect is never
@@ -103,7 +103,8 @@ def screen_tables(parties: Sequence[Party], links: Sequence[Link] | LinkColumns,
                         datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))
 
 
-def _material_blind(party_ids, links: Sequence[Link] | LinkColumns, shipments: Sequence[Shipment]) -> SupplyGraph:
+def _material_blind(party_ids, links: Sequence[Link] | LinkColumns,
+                    shipments: Sequence[Shipment]) -> SupplyGraph:
     """The supply graph with materials erased (unknown materials are assumed to feed anything)."""
     cols = links if isinstance(links, LinkColumns) else LinkColumns.from_links(links)
     blank = LinkColumns(cols.supplier_id, cols.buyer_id, [""] * len(cols))
@@ -119,7 +120,9 @@ def _untraced_parties(links: Sequence[Link] | LinkColumns, shipments: Sequence[S
     buyers = set(cols.buyer_id)
     out: set[str] = set()
     raw: dict[str, bool] = {}
-    for sup, mat in [*zip(cols.supplier_id, cols.material), *((x.exporter_id, x.material) for x in shipments)]:
+    sold = [*zip(cols.supplier_id, cols.material, strict=True),
+            *((x.exporter_id, x.material) for x in shipments)]
+    for sup, mat in sold:
         if sup not in buyers and sup not in out:
             if mat not in raw:
                 raw[mat] = mmap.is_origin(mat)
@@ -128,7 +131,8 @@ def _untraced_parties(links: Sequence[Link] | LinkColumns, shipments: Sequence[S
     return out
 
 
-def write_outputs(result: ScreenResult, out_dir: Path, html: bool = True, pdf: bool = True) -> dict[str, Path]:
+def write_outputs(result: ScreenResult, out_dir: Path, html: bool = True,
+                  pdf: bool = True) -> dict[str, Path]:
     """Write every output to a temporary name first, then move into place (no half-written pack)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     paths: dict[str, Path] = {}
@@ -148,7 +152,8 @@ def write_outputs(result: ScreenResult, out_dir: Path, html: bool = True, pdf: b
             w.writerow(VERDICT_COLUMNS)
             for v in result.verdicts:
                 w.writerow([v.shipment_id, v.verdict, ">".join(v.path), " | ".join(v.reasons),
-                            yes(v.priority_sector), yes(v.ilab), yes(v.traced_to_origin), ";".join(v.untraced),
+                            yes(v.priority_sector), yes(v.ilab), yes(v.traced_to_origin),
+                            ";".join(v.untraced),
                             v.tier or "", v.path[0] if v.path else "", v.material, v.priority_sector,
                             yes(v.wro_scope), v.tiers_traced or ""])
 

@@ -85,9 +85,12 @@ def default_sources() -> list[FindingSource]:
     return list(_REGISTRY.values())
 
 
-def collect_findings(inp: ScreenInput, sources: Sequence[FindingSource] | None = None,
-                     progress: Callable[[float, str], None] | None = None,
-                     span: tuple[float, float] = (0.05, 0.5)) -> list[Finding]:
+def collect_findings(
+    inp: ScreenInput,
+    sources: Sequence[FindingSource] | None = None,
+    progress: Callable[[float, str], None] | None = None,
+    span: tuple[float, float] = (0.05, 0.5),
+) -> list[Finding]:
     """Run every source in turn; progress moves across ``span`` as the sources finish."""
     chosen = default_sources() if sources is None else list(sources)
     out: list[Finding] = []

@@ -79,36 +79,81 @@ def tier_map(result: ScreenResult, v: Verdict, cap: int = MAP_CAP) -> dict[str, 
     for pid, tier in tiers.items():
         p = result.parties.get(pid)
         fs = result.findings_of(pid)
-        nodes.append({"id": pid, "name": result.party_name(pid), "country": p.country if p else "",
-                      "address": p.address if p else "", "name_local": p.name_local if p else "",
-                      "tier": tier, "severity": tainted.get(pid) or result.worst_severity(pid),
-                      "on_path": on_path.get(pid, 0), "untraced": pid in untraced,
-                      "role": "exporter" if pid == exporter else "supplier",
-                      "findings": [{"rule": f.rule, "severity": f.severity, "summary": f.summary,
-                                    "source": f.source, "edition": f.edition} for f in fs]})
+        nodes.append(
+            {
+                "id": pid,
+                "name": result.party_name(pid),
+                "country": p.country if p else "",
+                "address": p.address if p else "",
+                "name_local": p.name_local if p else "",
+                "tier": tier,
+                "severity": tainted.get(pid) or result.worst_severity(pid),
+                "on_path": on_path.get(pid, 0),
+                "untraced": pid in untraced,
+                "role": "exporter" if pid == exporter else "supplier",
+                "findings": [
+                    {
+                        "rule": f.rule,
+                        "severity": f.severity,
+                        "summary": f.summary,
+                        "source": f.source,
+                        "edition": f.edition,
+                    }
+                    for f in fs
+                ],
+            }
+        )
     if importer:
         p = result.parties.get(importer)
-        nodes.append({"id": importer, "name": result.party_name(importer), "country": p.country if p else "",
-                      "address": p.address if p else "", "name_local": p.name_local if p else "", "tier": 0,
-                      "severity": None, "on_path": 2 if on_path else 0, "untraced": False, "role": "importer",
-                      "findings": []})
+        nodes.append(
+            {
+                "id": importer,
+                "name": result.party_name(importer),
+                "country": p.country if p else "",
+                "address": p.address if p else "",
+                "name_local": p.name_local if p else "",
+                "tier": 0,
+                "severity": None,
+                "on_path": 2 if on_path else 0,
+                "untraced": False,
+                "role": "importer",
+                "findings": [],
+            }
+        )
     edges: dict[tuple[str, str], dict[str, Any]] = {}
     for pid in tiers:
         for link in result.suppliers_of(pid):
             a = link.supplier_id
             if a in tiers and a != pid:
-                e = edges.setdefault((a, pid), {"source": a, "target": pid, "materials": [],
-                                                "documents": [], "on_path": path_edges.get((a, pid), 0)})
+                e = edges.setdefault(
+                    (a, pid),
+                    {
+                        "source": a,
+                        "target": pid,
+                        "materials": [],
+                        "documents": [],
+                        "on_path": path_edges.get((a, pid), 0),
+                    },
+                )
                 if link.material and link.material not in e["materials"]:
                     e["materials"].append(link.material)
                 if link.document and link.document not in e["documents"]:
                     e["documents"].append(link.document)
     if importer:
-        edges[(exporter, importer)] = {"source": exporter, "target": importer, "shipment": True,
-                                       "materials": [v.material], "documents": [],
-                                       "on_path": 2 if on_path else 0}
-    return {"nodes": nodes, "edges": list(edges.values()), "truncated": truncated,
-            "max_tier": max((n["tier"] for n in nodes), default=0)}
+        edges[(exporter, importer)] = {
+            "source": exporter,
+            "target": importer,
+            "shipment": True,
+            "materials": [v.material],
+            "documents": [],
+            "on_path": 2 if on_path else 0,
+        }
+    return {
+        "nodes": nodes,
+        "edges": list(edges.values()),
+        "truncated": truncated,
+        "max_tier": max((n["tier"] for n in nodes), default=0),
+    }
 
 
 __all__ = ["MAP_CAP", "evidence_paths", "party_tiers", "tier_map"]
