@@ -106,6 +106,23 @@ def test_upload_screen_trace_and_download(server: str, tmp_path: Path) -> None:
         assert page.locator(".badge-presumption").count() >= 1
         page.screenshot(path=str(SHOTS / "09-party.png"), full_page=True)
 
+        # a chain that stops short: review, and the page names the party that gives no suppliers
+        page.goto(job_url)
+        page.locator("[data-filter=review]").click()
+        page.locator("#verdicts tbody tr:visible", has_text="not traced to origin").first.locator("td a").first.click()
+        page.wait_for_selector("#due-diligence")
+        card = page.locator("#due-diligence")
+        assert "gives no suppliers for" in card.inner_text() and card.locator(".badge-review").is_visible()
+        page.screenshot(path=str(SHOTS / "11-shipment-stops-short.png"), full_page=True)
+        # a chain traced to origin: clear, though in a high-priority sector
+        page.goto(job_url)
+        page.locator("[data-filter=clear]").click()
+        page.locator("#verdicts tbody tr:visible").first.locator("td a").first.click()
+        page.wait_for_selector("#due-diligence")
+        assert "traced to origin" in page.locator(".reasons").inner_text()
+        assert page.locator("#due-diligence .badge-clear").is_visible()
+        page.screenshot(path=str(SHOTS / "12-shipment-traced.png"), full_page=True)
+
         page.goto(job_url)
         with page.expect_download() as dl:
             page.locator("#dl-evidence").click()
