@@ -33,6 +33,10 @@ def run_screen(data_dir: Path, out: Path, pdf: bool, bom: Optional[Path] = None)
     t.add_row("[yellow]review[/yellow]", str(summary["review"]))
     t.add_row("[green]clear[/green]", str(summary["clear"]))
     _WIDE.print(t)
+    if "with_indicators" in summary:
+        console.print(f"{summary['with_indicators']} shipments carry risk indicators (sector, ILAB, WRO scope) "
+                      f"that make tracing to origin necessary; {summary['traced_to_origin']} are traced to "
+                      f"origin (see the traced_to_origin and untraced_parties columns)", highlight=False)
     console.print(f"verdicts: {out / 'verdicts.csv'}\nfindings: {out / 'findings.jsonl'}\n"
                   f"evidence pack: {out / 'report.html'}" + (f" and {out / 'report.pdf'}" if pdf else ""))
     return summary
