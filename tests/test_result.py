@@ -114,3 +114,19 @@ def test_evidence_paths_and_gaps_carry_party_names(demo_result):
     assert g["name"] == demo_result.parties[g["party_id"]].name and g["material"]
     html = render_html(demo_result)
     assert f"{v.path[0]} {demo_result.parties[v.path[0]].name}" in html.replace("&amp;", "&")
+
+
+def test_bulk_runs_reach_the_same_verdicts(demo_result, tmp_path, monkeypatch):
+    """Above DETAIL_ALL shipments the upstream lists are skipped (one search per rule instead of one per
+    shipment): verdicts and flags must not change, only the detail shown."""
+    from laborlens.screen import run
+
+    d = tmp_path / "d"
+    generate_demo(d, seed=7)
+    monkeypatch.setattr(run, "DETAIL_ALL", 0)
+    matcher = build_matcher(list(bundled_entries("uflpa")) + list(bundled_entries("wro")))
+    bulk = run.screen_tables(*load_tables(d), matcher)
+    for a, b in zip(demo_result.verdicts, bulk.verdicts, strict=True):
+        assert (a.shipment_id, a.verdict, a.path, a.traced_to_origin, a.untraced, bool(a.ilab)) == (
+            b.shipment_id, b.verdict, b.path, b.traced_to_origin, b.untraced, bool(b.ilab)), a.shipment_id
+        assert re.split("[:,]", a.reasons[0])[0] == re.split("[:,]", b.reasons[0])[0]  # bulk: no tier count
