@@ -69,18 +69,19 @@ def tier_map(layout: dict, shipment_id: str) -> str:
                      f'marker-end="url(#{"arrR" if red else "arr"})"><title>{escape(a)} → {escape(b)}: '
                      f'{escape(", ".join(sorted(set(e.get("materials") or []))))}</title></path>')
     for n in nodes:
-        x, y = pos[n["id"]]
+        nx, ny = pos[n["id"]]
         sev = n.get("severity") or "none"
         fill = {"presumption": "#fef3f2", "review": "#fffaeb"}.get(sev, "#ffffff")
         stroke = COLORS.get(sev, "#d0d5dd") if sev != "none" else "#d0d5dd"
         dash = ' stroke-dasharray="4 3"' if n.get("untraced") else ""
         name = n.get("name") or n["id"]
         short = name if len(name) <= 24 else name[:23] + "…"
-        parts.append(f'<g class="node" data-party="{escape(n["id"])}" data-tier="{n["tier"]}"><rect x="{x}" '
-                     f'y="{y}" width="{node_w}" height="{node_h}" rx="6" fill="{fill}" stroke="{stroke}" '
+        parts.append(f'<g class="node" data-party="{escape(n["id"])}" data-tier="{n["tier"]}"><rect x="{nx}" '
+                     f'y="{ny}" width="{node_w}" height="{node_h}" rx="6" fill="{fill}" stroke="{stroke}" '
                      f'stroke-width="{2 if sev != "none" else 1}"{dash}/>'
-                     f'<text x="{x + 8}" y="{y + 16}" class="nid">{escape(n["id"])} · '
-                     f'{escape(n.get("country", ""))}</text><text x="{x + 8}" y="{y + 32}" class="nname">{escape(short)}</text>'
+                     f'<text x="{nx + 8}" y="{ny + 16}" class="nid">{escape(n["id"])} · '
+                     f'{escape(n.get("country", ""))}</text>'
+                     f'<text x="{nx + 8}" y="{ny + 32}" class="nname">{escape(short)}</text>'
                      f'<title>{escape(name)}\n{escape(n.get("address", ""))}'
                      f'{" (gives no suppliers)" if n.get("untraced") else ""}</title></g>')
     parts.append("</svg>")

@@ -75,7 +75,7 @@ def tier_map(result: ScreenResult, v: Verdict, cap: int = MAP_CAP) -> dict[str, 
             path_edges[(a, b)] = max(path_edges.get((a, b), 0), level)
     tainted = {str(t.get("party_id")): t.get("severity") for t in v.tainted}
     untraced = set(v.untraced)
-    nodes = []
+    nodes: list[dict[str, Any]] = []
     for pid, tier in tiers.items():
         p = result.parties.get(pid)
         fs = result.findings_of(pid)
