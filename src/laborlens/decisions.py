@@ -29,7 +29,8 @@ class HumanDecision:
 
 
 def record_decision(s: Session, actor: str, party_name: str, entity_id: str, list_name: str, verdict: str,
-                    note: str = "", country: str = "") -> Decision:
+                    note: str = "", country: str = "", at: datetime | None = None, party_id: str = "",
+                    run_id: str = "") -> Decision:
     """``country`` narrows the decision to parties of that country (a "Camel Group" dismissed in Vietnam is
     not thereby dismissed in China); without it the decision holds for the name anywhere."""
     if verdict not in VERDICTS:
@@ -38,12 +39,21 @@ def record_decision(s: Session, actor: str, party_name: str, entity_id: str, lis
         raise InputError("party name and entity id are required")
     from laborlens.countries import iso2
 
-    d = Decision(at=datetime.now(UTC).replace(tzinfo=None, microsecond=0), actor=actor, party_name=party_name,
+    at = at or datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    d = Decision(at=at, actor=actor, party_name=party_name,
                  name_key=name_key(party_name), country=iso2(country), entity_id=entity_id,
                  list_name=list_name, verdict=verdict, note=note)
     s.add(d)
     s.flush()
-    audit.record(s, actor, f"decision.{verdict}", entity_id, {"decision_id": d.id, "list": list_name})
+    # the audit entry says which party, which entity and what note (list matches concern companies, not
+    # people, so the note may be kept in the log)
+    detail = {"decision_id": d.id, "list": list_name, "entity_id": entity_id, "party_name": party_name,
+              "country": d.country, "note": note}
+    if party_id:
+        detail["party_id"] = party_id
+    if run_id:
+        detail["run_id"] = run_id
+    audit.record(s, actor, f"decision.{verdict}", entity_id, detail)
     return d
 
 

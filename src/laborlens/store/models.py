@@ -160,3 +160,26 @@ class Job(Base):
     data_dir: Mapped[str] = mapped_column(Text)
     out_dir: Mapped[str] = mapped_column(Text)
     summary: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class ReviewAssignment(Base):
+    """Who is to decide a queued list match (append-only; the latest per subject wins, "" = unassigned)."""
+
+    __tablename__ = "review_assignments"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    actor: Mapped[str] = mapped_column(String(100))
+    name_key: Mapped[str] = mapped_column(String(400), index=True)
+    country: Mapped[str] = mapped_column(String(2), default="")
+    entity_id: Mapped[str] = mapped_column(String(100))
+    assignee: Mapped[str] = mapped_column(String(100), default="")
+
+
+class RunName(Base):
+    """A human name for a screening run (a job): "Q4 cotton re-screen after the December edition"."""
+
+    __tablename__ = "run_names"
+    job_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    named_at: Mapped[datetime] = mapped_column(DateTime)
+    actor: Mapped[str] = mapped_column(String(100))
