@@ -101,6 +101,42 @@ def _column_of_open_quote(text: str, start_line: int, delimiter: str) -> int:
         return 1
 
 
+def _long_field(text: str, line_no: int, delimiter: str, cap: int) -> int:
+    """1-based field number of the first cell longer than ``cap`` in the record starting on ``line_no``."""
+    rest = "\n".join(text.split("\n")[line_no - 1:])
+    old = csv.field_size_limit()
+    csv.field_size_limit(max(len(rest) + 1, old))
+    try:
+        values = next(csv.reader(io.StringIO(rest, newline=""), delimiter=delimiter))
+    except (csv.Error, StopIteration):
+        return 1
+    finally:
+        csv.field_size_limit(old)
+    return next((i + 1 for i, v in enumerate(values) if len(v) > cap), 1)
+
+
+def _column_after_quote(text: str, line_no: int, delimiter: str) -> int:
+    """1-based field number where a closing quote is followed by more text on line ``line_no``."""
+    lines = text.splitlines()
+    line = lines[line_no - 1] if 1 <= line_no <= len(lines) else ""
+    field, quoted, i = 1, False, 0
+    while i < len(line):
+        ch = line[i]
+        if quoted:
+            if ch == '"' and line[i + 1:i + 2] == '"':
+                i += 1
+            elif ch == '"':
+                quoted = False
+                if line[i + 1:i + 2] not in (delimiter, ""):
+                    return field
+        elif ch == '"':
+            quoted = True
+        elif ch == delimiter:
+            field += 1
+        i += 1
+    return field
+
+
 def read_csv(text: str, file: str, limits: Limits,
              delimiter: str | None = None) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """Header and ``(line, values)`` records of a CSV text, strictly: an unterminated quote, a stray quote,
@@ -126,13 +162,16 @@ def read_csv(text: str, file: str, limits: Limits,
             except csv.Error as exc:
                 msg = str(exc)
                 if "field larger" in msg:
+                    n = _long_field(text, start, delimiter, limits.max_cell_chars)
                     raise BadFile(f"a cell is longer than {limits.max_cell_chars} characters (setting "
-                                  "LABORLENS_MAX_CELL_CHARS)", file, start) from None
+                                  "LABORLENS_MAX_CELL_CHARS)", file, start, col(n - 1)) from None
                 if "end of data" in msg or "EOF" in msg:
                     n = _column_of_open_quote(text, start, delimiter)
                     raise BadFile("unterminated quote: a quoted cell is never closed (it would swallow the "
                                   "rows after it)", file, start, col(n - 1)) from None
-                raise BadFile(f"malformed CSV: {msg}", file, reader.line_num) from None
+                n = _column_after_quote(text, reader.line_num, delimiter)
+                raise BadFile(f"malformed CSV: {msg} (text after a closing quote?)", file, reader.line_num,
+                              col(n - 1)) from None
             if not any(v.strip() for v in values):
                 continue
             for i, v in enumerate(values):
@@ -162,6 +201,17 @@ def read_csv(text: str, file: str, limits: Limits,
     return header, records
 
 
+def read_csv_file(path: Path | str, limits: Limits,
+                  required: tuple[str, ...] = ()) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """:func:`read_csv` of a file (size cap, decoder), checking that the header has ``required`` columns."""
+    header, records = read_csv(read_text(path, limits)[0], str(path), limits)
+    for need in required:
+        if need not in header:
+            raise BadFile(f"missing required column '{need}' (header has: {', '.join(h for h in header if h)})",
+                          str(path), 1, need)
+    return header, records
+
+
 # --- JSON ------------------------------------------------------------------------------------------------
 
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
@@ -171,7 +221,7 @@ _JSON_BRACKET = re.compile(r"[\[\]{}]")
 def check_json_depth(text: str, file: str, limits: Limits, row: int | None = None) -> None:
     """Refuse JSON nested deeper than ``max_json_depth`` before it is parsed (the parser recurses)."""
     depth = 0
-    body = _JSON_STRING.sub('""', text)
+    body = _JSON_STRING.sub(lambda m: '"' + " " * (len(m.group()) - 2) + '"', text)  # keeps columns
     for m in _JSON_BRACKET.finditer(body):
         depth += 1 if m.group() in "[{" else -1
         if depth > limits.max_json_depth:
