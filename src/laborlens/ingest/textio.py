@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import re
+import threading
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -270,11 +271,28 @@ def check_xlsx_size(path: Path, limits: Limits) -> None:
                       f"{_mb(limits.max_unpacked_bytes)} (setting LABORLENS_MAX_UNPACKED_MB)", file=str(path))
 
 
+_OPEN_LOCK = threading.Lock()
+
+
+def _open_unsized(path: Path) -> Any:
+    """``openpyxl.load_workbook`` in read-only mode without its dimension scan: a sheet that declares no
+    <dimension> is parsed to its end just to size it (minutes for 5 million rows, before the first row is
+    seen). Rows are then streamed as they are stored, so the row cap stops a long sheet early."""
+    import openpyxl
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    with _OPEN_LOCK:
+        original = ReadOnlyWorksheet._get_size
+        ReadOnlyWorksheet._get_size = lambda self: None  # type: ignore[method-assign]
+        try:
+            return openpyxl.load_workbook(path, read_only=True, data_only=True)
+        finally:
+            ReadOnlyWorksheet._get_size = original  # type: ignore[method-assign]
+
+
 def iter_xlsx_rows(path: Path, limits: Limits, sheet: str | None = None) -> Iterator[tuple[int, list[Any]]]:
     """(spreadsheet row, values) of the first sheet (or the one named ``sheet``, case-insensitive), read-only
     and streamed, stopping with an error past ``max_rows`` rows or a cell past ``max_cell_chars``."""
-    import openpyxl
-
     path = Path(path)
     read_bytes_size = path.stat().st_size if path.exists() else 0
     if read_bytes_size > limits.max_file_bytes:
@@ -282,7 +300,7 @@ def iter_xlsx_rows(path: Path, limits: Limits, sheet: str | None = None) -> Iter
                       "(setting LABORLENS_MAX_FILE_MB)", file=str(path))
     check_xlsx_size(path, limits)
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        wb = _open_unsized(path)
     except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException ...
         raise BadFile(f"not a readable .xlsx workbook: {exc}", file=str(path)) from None
     try:
