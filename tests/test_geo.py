@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from stdnum.cn import uscc as stdnum_uscc
 
-from laborlens.geo import XuarDetector, XuarResult, detect_many, detect_xuar, get_detector
+from laborlens.geo import XuarDetector, XuarResult, detect_many, detect_xuar, get_detector, xuar_tables
 from laborlens.refdata.catalog import DATA
 
 
@@ -608,9 +608,9 @@ def test_former_name_and_zone_are_explained() -> None:
     assert r is not None and "development zone" in r.explanation
 
 
-GENERIC = ["经济技术开发区", "工业园区", "工业园区管委会", "产业园区", "高新技术产业开发区", "开发区", "西工业园区",
-           "特色产业园区", "Industrial Park", "industrial park", "Economic and Technological Development Zone",
-           "High-tech Zone", "Industrial Zone", "Science Park"]
+GENERIC = ["经济技术开发区", "工业园区", "工业园区管委会", "产业园区", "高新技术产业开发区", "开发区",
+           "西工业园区", "特色产业园区", "Industrial Park", "industrial park",
+           "Economic and Technological Development Zone", "High-tech Zone", "Industrial Zone", "Science Park"]
 
 
 @pytest.mark.parametrize("text", GENERIC)
@@ -631,8 +631,8 @@ def test_other_province_outside_a_park_still_counts() -> None:
 
 COUNTIES = [r for r in ADMIN if r["level"] == "county-level" and r["xpcc_city"] != "true"
             and r["name_zh"] not in ("新市区",)]
-DONORS_ZH = [zh for zh_names, _ in __import__("laborlens.geo.xuar_tables", fromlist=["x"]).OTHER_PROVINCES.values()
-             for zh in zh_names[1:2]] + ["深圳", "无锡", "苏州", "天津", "杭州", "广州"]
+DONORS_ZH = [zh_names[1] for zh_names, _ in xuar_tables.OTHER_PROVINCES.values()] + [
+    "深圳", "无锡", "苏州", "天津", "杭州", "广州"]
 PARKS_ZH = ["工业园", "工业园区", "产业园", "援疆产业园", "科技园"]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterable
+from typing import Any
 
 from laborlens.geo import xuar_tables as T
 from laborlens.geo.gazetteer import Gazetteer
@@ -29,7 +30,7 @@ class _Converter:
     """OpenCC's traditional -> simplified converter, made on first use (it cannot be pickled)."""
 
     def __init__(self) -> None:
-        self._cc = None
+        self._cc: Any = None
         self._lock = threading.Lock()
 
     def convert(self, text: str) -> str:

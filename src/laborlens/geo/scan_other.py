@@ -25,11 +25,11 @@ class ArabicCyrillicScanner:
     def scan(self, p: Prepared) -> Iterable[Evidence]:
         t = p.text
         low = t.casefold()
-        for phrase, entry in self.gaz.nonlatin_phrases:
+        for phrase, phrase_entry in self.gaz.nonlatin_phrases:
             i = low.find(phrase)
             if i >= 0:
-                yield Evidence("xuar", entry.unit, t[i:i + len(phrase)], i, i + len(phrase), entry.method,
-                               strong=entry.strong, script="Cyrillic")
+                yield Evidence("xuar", phrase_entry.unit, t[i:i + len(phrase)], i, i + len(phrase),
+                               phrase_entry.method, strong=phrase_entry.strong, script="Cyrillic")
         table = self.gaz.nonlatin
         for m in _TOKEN_RE.finditer(low):
             tok = m.group()

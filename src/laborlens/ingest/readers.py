@@ -69,6 +69,7 @@ def read_table_full(path: Path | str, schema: TableSchema | str, encoding: str |
                          file=str(path))
     if not path.is_file():
         raise InputError("file not found", file=str(path))
+    records: list[tuple[int, list[Any]]]
     try:
         if fmt == "xlsx":
             (header, records), enc = _read_xlsx(path, schema, limits), ""
@@ -76,7 +77,7 @@ def read_table_full(path: Path | str, schema: TableSchema | str, encoding: str |
             text, enc = read_text(path, limits, encoding)
             if fmt == "csv":
                 header, raw = read_csv(text, str(path), limits)
-                records: list[tuple[int, list[Any]]] = list(raw)
+                records = list(raw)
             else:
                 header, records = _read_json(text, str(path), schema, limits)
     except InputErrors:

@@ -185,8 +185,9 @@ def read_csv(text: str, file: str, limits: Limits,
             if len(values) != len(header):
                 # the column goes in the text: "file:row: row has more values" is what people grep for
                 if len(values) > len(header):
-                    msg = (f"row has more values ({len(values)}) than the header has columns ({len(header)}); "
-                           f"the extra starts at column {len(header) + 1} (an unquoted comma?)")
+                    msg = (f"row has more values ({len(values)}) than the header has columns "
+                           f"({len(header)}); the extra starts at column {len(header) + 1} (an unquoted "
+                           "comma?)")
                 else:
                     msg = (f"row has fewer values ({len(values)}) than the header has columns "
                            f"({len(header)}); column {len(values) + 1} '{col(len(values))}' is missing (a "
@@ -208,8 +209,8 @@ def read_csv_file(path: Path | str, limits: Limits,
     header, records = read_csv(read_text(path, limits)[0], str(path), limits)
     for need in required:
         if need not in header:
-            raise BadFile(f"missing required column '{need}' (header has: {', '.join(h for h in header if h)})",
-                          str(path), 1, need)
+            shown = ", ".join(h for h in header if h)
+            raise BadFile(f"missing required column '{need}' (header has: {shown})", str(path), 1, need)
     return header, records
 
 
@@ -244,15 +245,18 @@ def loads_json(text: str, file: str, limits: Limits, row: int | None = None) -> 
         raise BadFile("JSON nested too deeply", file, row) from None
 
 
-def check_cells(values: list[Any], file: str, row: int, limits: Limits, names: list[str] | None = None) -> None:
+def check_cells(values: list[Any], file: str, row: int, limits: Limits,
+                names: list[str] | None = None) -> None:
+    """Refuse a cell over ``max_cell_chars`` or holding a NUL byte (values of .xlsx and JSON rows)."""
     for i, v in enumerate(values):
-        if isinstance(v, str):
-            if len(v) > limits.max_cell_chars:
-                raise BadFile(f"cell is longer than {limits.max_cell_chars} characters (setting "
-                              "LABORLENS_MAX_CELL_CHARS)", file, row, names[i] if names and i < len(names)
-                              else str(i + 1))
-            if "\x00" in v:
-                raise BadFile("NUL byte in cell", file, row, names[i] if names and i < len(names) else str(i + 1))
+        if not isinstance(v, str):
+            continue
+        column = names[i] if names and i < len(names) else str(i + 1)
+        if len(v) > limits.max_cell_chars:
+            raise BadFile(f"cell is longer than {limits.max_cell_chars} characters (setting "
+                          "LABORLENS_MAX_CELL_CHARS)", file, row, column)
+        if "\x00" in v:
+            raise BadFile("NUL byte in cell", file, row, column)
 
 
 # --- XLSX ------------------------------------------------------------------------------------------------
@@ -294,9 +298,9 @@ def iter_xlsx_rows(path: Path, limits: Limits, sheet: str | None = None) -> Iter
     """(spreadsheet row, values) of the first sheet (or the one named ``sheet``, case-insensitive), read-only
     and streamed, stopping with an error past ``max_rows`` rows or a cell past ``max_cell_chars``."""
     path = Path(path)
-    read_bytes_size = path.stat().st_size if path.exists() else 0
-    if read_bytes_size > limits.max_file_bytes:
-        raise BadFile(f"file is {_mb(read_bytes_size)}, larger than the limit of {_mb(limits.max_file_bytes)} "
+    size = path.stat().st_size if path.exists() else 0
+    if size > limits.max_file_bytes:
+        raise BadFile(f"file is {_mb(size)}, larger than the limit of {_mb(limits.max_file_bytes)} "
                       "(setting LABORLENS_MAX_FILE_MB)", file=str(path))
     check_xlsx_size(path, limits)
     try:

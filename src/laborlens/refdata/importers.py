@@ -162,7 +162,8 @@ def parse_ftm(path: Path, limits: Limits | None = None) -> list[ParsedEntity]:
         if not raw.strip():
             continue
         if lineno > limits.max_rows:
-            raise BadFile(f"more than {limits.max_rows} lines (setting LABORLENS_MAX_ROWS)", str(path), lineno)
+            raise BadFile(f"more than {limits.max_rows} lines (setting LABORLENS_MAX_ROWS)", str(path),
+                          lineno)
         obj = loads_json(raw, str(path), limits, lineno)
         if not isinstance(obj, dict) or not isinstance(obj.get("schema"), str):
             raise InputError("not a FollowTheMoney entity (no 'schema')", str(path), lineno, "schema")
