@@ -688,3 +688,18 @@ def test_uscc_check_digit_comes_from_stdnum() -> None:
     assert "check digit valid" in detect_xuar(good).explanation  # type: ignore[union-attr]
     bad = good[:-1] + ("0" if good[-1] != "0" else "1")
     assert "NOT valid" in detect_xuar(bad).explanation  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("country", ["Xinjiang", "XUAR", "新疆", "CN-XJ", "China", "中國大陸", "Mainland China"])
+def test_country_values_meaning_china_are_not_foreign(country: str) -> None:
+    r = detect_xuar("Hotan Trading Co.", country)
+    assert r is not None and r.confidence == "high", (country, r)
+
+
+def test_country_names_from_babel_and_rigour_mark_a_foreign_address() -> None:
+    for text in ("Kashgar Street 5, Almaty, Kazakhstan", "新疆路5号 越南", "Urumqi Road, Tashkent, Uzbekistan",
+                 "Hotan Street, Bishkek, Kyrgyz Republic"):
+        assert detect_xuar(text) is None, text
+    from laborlens.countries import iso2
+
+    assert (iso2("Xinjiang"), iso2("England"), iso2("Hong Kong"), iso2("Viet Nam")) == ("CN", "GB", "HK", "VN")

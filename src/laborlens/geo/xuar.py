@@ -34,7 +34,7 @@ __all__ = ["XuarResult", "XuarDetector", "detect_xuar", "detect_many", "get_dete
 
 _JAPANESE_RE = re.compile(r"[\u3040-\u30ff]|株式会社|有限会社|合同会社|県")
 _HANGUL_RE = re.compile(r"[\uac00-\ud7af]")
-_CHINA_PREFIXES = ("cn", "chn", "china", "中国", "中國", "prc", "mainland")
+_CHINA_PREFIXES = ("cn", "chn", "china", "中国", "中國", "prc", "mainland", "xuar", "xinjiang", "新疆")
 
 
 def _country(country: str) -> str:
