@@ -112,6 +112,8 @@ class Prepared:
     latin: str = ""
     latin_map: list[int] | None = None
     flags: dict[str, str] = field(default_factory=dict)
+    digits6: bool = False  # holds a run of 6 digits (a code or postcode may be there)
+    nonlatin: bool = False  # holds Arabic-script or Cyrillic letters
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """A span of ``latin`` as a span of ``text``."""

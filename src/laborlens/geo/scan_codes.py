@@ -37,7 +37,7 @@ class UsccScanner:
         self.gaz = gaz
 
     def wants(self, p: Prepared) -> bool:
-        return bool(DIGIT6_RE.search(p.text))
+        return p.digits6
 
     def scan(self, p: Prepared) -> Iterable[Evidence]:
         for m in _USCC_RE.finditer(p.text):
@@ -72,7 +72,7 @@ class PostcodeScanner:
         self.gaz = gaz
 
     def wants(self, p: Prepared) -> bool:
-        return bool(DIGIT6_RE.search(p.text))
+        return p.digits6
 
     def scan(self, p: Prepared) -> Iterable[Evidence]:
         for d, s, e, admin_label, _postal in _numbers(p.text):
@@ -92,7 +92,7 @@ class NumberCodeScanner:
         self.gaz = gaz
 
     def wants(self, p: Prepared) -> bool:
-        return bool(DIGIT6_RE.search(p.text))
+        return p.digits6
 
     def scan(self, p: Prepared) -> Iterable[Evidence]:
         gaz = self.gaz

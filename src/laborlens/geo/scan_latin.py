@@ -49,15 +49,18 @@ class LatinScanner:
 
     def scan(self, p: Prepared) -> Iterable[Evidence]:
         latin, t = p.latin, p.text
-        matches = list(TOKEN_RE.finditer(latin))
-        if not matches:
+        raw = TOKEN_RE.findall(latin)
+        if not raw:
             return
-        toks = [m.group().lower() for m in matches]
+        toks = "\x00".join(raw).lower().split("\x00")
         n = len(toks)
         keys, prefixes, maxt = self.gaz.latin, self.gaz.latin_prefixes, self.gaz.max_tokens
+        spans: list[tuple[int, int]] = []  # token spans, found only once a name is (most texts hold none)
 
         def span(i: int, j: int) -> tuple[int, int]:
-            return p.span(matches[i].start(), matches[j].end())
+            if not spans:
+                spans.extend(m.span() for m in TOKEN_RE.finditer(latin))
+            return p.span(spans[i][0], spans[j][1])
 
         i = 0
         while i < n:

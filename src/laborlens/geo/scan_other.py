@@ -20,7 +20,7 @@ class ArabicCyrillicScanner:
         self.gaz = gaz
 
     def wants(self, p: Prepared) -> bool:
-        return not p.text.isascii() and bool(NONLATIN_RE.search(p.text))
+        return p.nonlatin
 
     def scan(self, p: Prepared) -> Iterable[Evidence]:
         t = p.text

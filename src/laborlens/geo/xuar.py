@@ -25,9 +25,9 @@ from laborlens.geo.decide import decide
 from laborlens.geo.gazetteer import Gazetteer, get_gazetteer
 from laborlens.geo.model import Evidence, Prepared, Scanner, XuarResult
 from laborlens.geo.scan_chinese import CJK_RE, SIMPLIFIER, ChineseScanner
-from laborlens.geo.scan_codes import NumberCodeScanner, PostcodeScanner, UsccScanner
+from laborlens.geo.scan_codes import DIGIT6_RE, NumberCodeScanner, PostcodeScanner, UsccScanner
 from laborlens.geo.scan_latin import LatinScanner, LatinXpccScanner
-from laborlens.geo.scan_other import ArabicCyrillicScanner
+from laborlens.geo.scan_other import NONLATIN_RE, ArabicCyrillicScanner
 from laborlens.geo.text import fold_latin
 
 __all__ = ["XuarResult", "XuarDetector", "detect_xuar", "detect_many", "get_detector"]
@@ -70,7 +70,9 @@ class XuarDetector:
                     p.flags["foreign"] = "Japanese text"
             if _HANGUL_RE.search(t):
                 p.flags["foreign"] = "Korean text"
+            p.nonlatin = bool(NONLATIN_RE.search(t))
         p.latin, p.latin_map = fold_latin(t)
+        p.digits6 = bool(DIGIT6_RE.search(t))
         return p
 
     def evidence(self, text: str) -> tuple[Prepared, list[Evidence]]:
