@@ -179,3 +179,14 @@ def test_good_files_still_load(tmp_path: Path, cli, store) -> None:
     with store.session() as s:
         party = s.get(m.Party, "P1")
         assert party is not None and party.name == "Acme, Inc." and party.address == "Line 1\nLine 2"
+
+
+def test_cell_cap_holds_when_another_thread_raised_the_csv_field_limit(monkeypatch) -> None:
+    import csv
+
+    from laborlens.ingest.textio import read_csv
+
+    monkeypatch.setattr(csv, "field_size_limit", lambda *a: 10**9)  # as if set elsewhere, process-wide
+    with pytest.raises(BadFile, match="longer than 10 characters") as exc:
+        read_csv("id,name\nP1," + "x" * 20 + "\n", "parties.csv", Limits(max_cell_chars=10))
+    assert (exc.value.row, exc.value.column) == (2, "name")

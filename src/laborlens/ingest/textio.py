@@ -179,6 +179,10 @@ def read_csv(text: str, file: str, limits: Limits,
                 if "\x00" in v:
                     raise BadFile("NUL byte in cell (a binary file, or a UTF-16 file without its byte-order "
                                   "mark?)", file, start, col(i))
+                # csv.field_size_limit is process-wide (another thread may have set it): check here too
+                if len(v) > limits.max_cell_chars:
+                    raise BadFile(f"a cell is longer than {limits.max_cell_chars} characters (setting "
+                                  "LABORLENS_MAX_CELL_CHARS)", file, start, col(i))
             if header is None:
                 header = [h.strip() for h in values]
                 continue
