@@ -10,8 +10,9 @@ import unicodedata
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from stdnum.cn import uscc as stdnum_uscc
 
-from laborlens.geo import XuarDetector, XuarResult, detect_many, detect_xuar, get_detector
+from laborlens.geo import XuarDetector, XuarResult, detect_many, detect_xuar, get_detector, xuar_tables
 from laborlens.refdata.catalog import DATA
 
 
@@ -24,14 +25,11 @@ ADMIN = _rows("xuar_admin_divisions.csv")
 PREFECTURES = _rows("china_prefectures.csv")
 OTHER_PREFECTURES = [r for r in PREFECTURES if r["province_code"] != "65"]
 
-_USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
 
 
 def uscc(first17: str) -> str:
     """A Unified Social Credit Code with its GB 32100-2015 check character."""
-    total = sum(_USCC_CHARS.index(c) * w for c, w in zip(first17, _USCC_WEIGHTS, strict=True))
-    return first17 + _USCC_CHARS[(31 - total % 31) % 31]
+    return first17 + stdnum_uscc.calc_check_digit(first17)
 
 
 # (text, country, code, level, method, confidence); level/method/confidence None = not checked
@@ -553,3 +551,155 @@ def test_speed() -> None:
         det.detect(t)
     per = (time.perf_counter() - t0) / len(texts)
     assert per < 1e-3, f"{per * 1e6:.0f} µs per address"  # ~20-40 µs here; loose for slow CI machines
+
+
+# ------------------------------------------------------- pairing-assistance parks, former names, zones
+
+
+NEW_USER_CASES = [
+    # a XUAR place that also carries another province's or city's name is still the XUAR
+    P("新疆喀什地区疏附县上海工业园", "653121", "high", id="zh-shanghai-park-in-shufu"),
+    P("喀什地区疏勒县广东工业园区纺织厂", "653122", "high", id="zh-guangdong-park-in-shule"),
+    P("喀什深圳产业园", "6531", "high", id="zh-shenzhen-park-kashgar"),
+    P("新疆和田市北京工业园区", "653201401", "high", id="zh-beijing-park-hotan-township"),
+    P("和田地区和田县北京产业园", "653221", "high", id="zh-beijing-park-hotan-county"),
+    P("阿克苏地区阿瓦提县浙江援疆产业园", "652928", "high", id="zh-zhejiang-aid-park"),
+    P("Guangdong Industrial Park, Kashgar", "6531", "high", id="en-guangdong-park-kashgar"),
+    P("Shanghai Industrial Park, Shufu County, Kashgar, Xinjiang", "653121", "high", id="en-shanghai-park"),
+    P("Shenzhen Industrial Park, Kashi", "6531", "high", id="en-shenzhen-park-kashi"),
+    # former names of counties that became cities, and of prefectures that became cities
+    P("库车县", "652902", "high", id="zh-kuqa-former-county"),
+    P("新疆阿克苏地区库车县天山路", "652902", "high", id="zh-kuqa-former-county-address"),
+    P("Kuqa County, Aksu", "652902", "high", id="en-kuqa-county"),
+    P("沙湾县", "654203", "high", id="zh-shawan-former-county"),
+    P("Shawan County, Tacheng, Xinjiang", "654203", "high", id="en-shawan-county"),
+    P("哈密地区", "6505", "high", id="zh-hami-former-prefecture"),
+    P("吐鲁番地区鄯善县", "650421", "high", id="zh-turpan-former-prefecture"),
+    P("米泉市", "650109", "high", id="zh-miquan-merged"),
+    # the large development zones
+    P("乌鲁木齐经济技术开发区", "650106", "high", id="zh-urumqi-etdz"),
+    P("Urumqi Economic and Technological Development Zone", "650106", "high", id="en-urumqi-etdz"),
+    P("库尔勒经济技术开发区", "652801", "high", id="zh-korla-etdz"),
+    P("Korla Economic and Technological Development Zone", "652801", "high", id="en-korla-etdz"),
+    P("石河子经济技术开发区", "659001", "high", id="zh-shihezi-etdz"),
+    P("Shihezi Economic and Technological Development Zone", "659001", "high", id="en-shihezi-etdz"),
+    P("喀什经济开发区", "653101", "high", id="zh-kashgar-edz"),
+    P("Kashgar Economic Development Zone", "653101", "high", id="en-kashgar-edz"),
+    P("霍尔果斯经济开发区", "654004", "high", id="zh-khorgos-edz"),
+    P("Khorgos Economic Development Zone", "654004", "high", id="en-khorgos-edz"),
+    P("准东经济技术开发区", "6523", "high", id="zh-zhundong"),
+    P("Zhundong Economic and Technological Development Zone", "6523", "high", id="en-zhundong"),
+    P("甘泉堡经济技术开发区", "650109", "high", id="zh-ganquanpu"),
+    P("Aksu Textile Industrial City", "652901", "high", id="en-aksu-textile-city"),
+]
+
+
+@pytest.mark.parametrize("text,code,confidence", NEW_USER_CASES)
+def test_parks_former_names_and_zones(text: str, code: str, confidence: str) -> None:
+    r = detect_xuar(text)
+    assert r is not None, text
+    assert (r.code, r.confidence) == (code, confidence), r.explanation
+
+
+def test_former_name_and_zone_are_explained() -> None:
+    r = detect_xuar("库车县")
+    assert r is not None and "former name" in r.explanation and "2019" in r.explanation
+    r = detect_xuar("准东经济技术开发区")
+    assert r is not None and "development zone" in r.explanation
+
+
+GENERIC = ["经济技术开发区", "工业园区", "工业园区管委会", "产业园区", "高新技术产业开发区", "开发区",
+           "西工业园区", "特色产业园区", "Industrial Park", "industrial park",
+           "Economic and Technological Development Zone", "High-tech Zone", "Industrial Zone", "Science Park"]
+
+
+@pytest.mark.parametrize("text", GENERIC)
+def test_generic_phrase_is_never_a_place(text: str) -> None:
+    assert detect_xuar(text) is None
+
+
+@pytest.mark.parametrize("text", ["上海工业园", "Shanghai Industrial Park", "北京工业园区", "广东产业园",
+                                  "Xinjiang Road, Shanghai Industrial Park", "上海市新疆路1号上海工业园"])
+def test_donor_park_alone_or_in_the_donor_province_is_not_xuar(text: str) -> None:
+    assert detect_xuar(text) is None, detect_xuar(text)
+
+
+def test_other_province_outside_a_park_still_counts() -> None:
+    r = detect_xuar("喀什地区疏附县 上海市浦东新区")
+    assert r is not None and r.confidence == "medium" and "上海" in r.explanation
+
+
+COUNTIES = [r for r in ADMIN if r["level"] == "county-level" and r["xpcc_city"] != "true"
+            and r["name_zh"] not in ("新市区",)]
+DONORS_ZH = [zh_names[1] for zh_names, _ in xuar_tables.OTHER_PROVINCES.values()] + [
+    "深圳", "无锡", "苏州", "天津", "杭州", "广州"]
+PARKS_ZH = ["工业园", "工业园区", "产业园", "援疆产业园", "科技园"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(COUNTIES), st.sampled_from(DONORS_ZH), st.sampled_from(PARKS_ZH), st.integers(1, 999))
+def test_donor_named_park_inside_a_xuar_county_is_that_county(
+    county: dict[str, str], donor: str, park: str, number: int
+) -> None:
+    text = f"新疆{county['parent_name_zh']}{county['name_zh']}{donor}{park}{number}号"
+    r = detect_xuar(text)
+    assert r is not None, text
+    assert r.code == county["code"] and r.confidence == "high", (text, r.explanation)
+
+
+GENERIC_WORDS = ["经济技术开发区", "工业园区", "管委会", "产业园", "高新区", "Industrial", "Park", "Zone",
+                 "Economic", "Development", "Technological", "and", "No.", "Road"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(GENERIC_WORDS), min_size=1, max_size=5), st.integers(1, 9999))
+def test_generic_words_alone_never_make_a_place(words: list[str], number: int) -> None:
+    text = " ".join(words) + f" {number}"
+    assert detect_xuar(text) is None, (text, detect_xuar(text))
+
+
+def test_scanners_share_one_protocol_and_return_evidence() -> None:
+    from laborlens.geo import Evidence, Scanner
+
+    det = get_detector()
+    assert {s.name for s in det.scanners} >= {"chinese", "latin", "uscc", "admin-code", "postcode"}
+    for s in det.scanners:
+        assert isinstance(s.name, str) and callable(s.wants) and callable(s.scan)
+    scanner: Scanner = det.scanners[0]
+    assert scanner.name == "chinese"
+    _, found = det.evidence("新疆喀什地区上海工业园 " + uscc("91653100MA78Q9K2X"))
+    assert all(isinstance(e, Evidence) for e in found)
+    kinds = {(e.kind, e.method) for e in found}
+    assert ("xuar", "chinese") in kinds and ("xuar", "admin-code") in kinds
+    assert any(e.kind == "other" and e.park for e in found)
+
+
+def test_gazetteer_index_pickles_on_its_own() -> None:
+    from laborlens.geo import get_gazetteer
+
+    gaz = pickle.loads(pickle.dumps(get_gazetteer()))
+    det = XuarDetector(gazetteer=gaz)
+    assert det.detect("Kashgar") == get_detector().detect("Kashgar")
+
+
+def test_uscc_check_digit_comes_from_stdnum() -> None:
+    good = uscc("91650100MA7ABCDE1")
+    assert stdnum_uscc.is_valid(good)
+    assert "check digit valid" in detect_xuar(good).explanation  # type: ignore[union-attr]
+    bad = good[:-1] + ("0" if good[-1] != "0" else "1")
+    assert "NOT valid" in detect_xuar(bad).explanation  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("country", ["Xinjiang", "XUAR", "新疆", "CN-XJ", "China", "中國大陸", "Mainland China"])
+def test_country_values_meaning_china_are_not_foreign(country: str) -> None:
+    r = detect_xuar("Hotan Trading Co.", country)
+    assert r is not None and r.confidence == "high", (country, r)
+
+
+def test_country_names_from_babel_and_rigour_mark_a_foreign_address() -> None:
+    for text in ("Kashgar Street 5, Almaty, Kazakhstan", "新疆路5号 越南", "Urumqi Road, Tashkent, Uzbekistan",
+                 "Hotan Street, Bishkek, Kyrgyz Republic"):
+        assert detect_xuar(text) is None, text
+    from laborlens.countries import iso2
+
+    assert (iso2("Xinjiang"), iso2("England"), iso2("Hong Kong"), iso2("Viet Nam")) == ("CN", "GB", "HK", "VN")

@@ -1,5 +1,6 @@
 """One country normaliser for every module: ISO-2, ISO-3, English and local names → ISO-2 (rigour's
-territory data, as OpenSanctions uses). Unknown values give "" so they never count as a conflict."""
+territory data, as OpenSanctions uses; a province or state gives its country). Unknown values give "" so
+they never count as a conflict."""
 
 from __future__ import annotations
 
@@ -14,7 +15,10 @@ def iso2(value: str) -> str:
     from rigour.territories import lookup_territory
 
     t = lookup_territory(v)
-    return t.code.upper() if t is not None else ""
+    if t is None:
+        return ""
+    # a subdivision (cn-xj Xinjiang, gb-eng England, ae-du Dubai) counts as its country
+    return t.code.split("-", 1)[0].upper()
 
 
 @lru_cache(maxsize=4096)

@@ -21,6 +21,13 @@ class InputError(LaborlensError):
         super().__init__(f"{where}: {message}" if where else message)
 
 
+class BadFile(InputError):
+    """A file that cannot be read as what it claims to be (malformed CSV or JSON, over a size cap): the
+    request was bad as a whole, so HTTP 400 rather than 422."""
+
+    http_status = 400
+
+
 class InputErrors(InputError):
     """Several input errors found in one pass (reported together, nothing written)."""
 
@@ -33,6 +40,8 @@ class InputErrors(InputError):
         self.row = errors[0].row if errors else None
         self.column = errors[0].column if errors else None
         self.detail = str(self)
+        if any(isinstance(e, BadFile) for e in errors):
+            self.http_status = BadFile.http_status
 
 
 class NotFound(LaborlensError):

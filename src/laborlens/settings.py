@@ -18,6 +18,12 @@ class Settings(BaseSettings):
     home: Path = Field(default_factory=lambda: Path.home() / ".laborlens")
     db: str | None = None
     workers: int = 0  # 0 means "all cores"
+    # caps on input files (load, lists import, match, uploads): see laborlens.ingest.limits
+    max_file_mb: int = 100
+    max_unpacked_mb: int = 512
+    max_rows: int = 1_000_000
+    max_cell_chars: int = 32_767
+    max_json_depth: int = 32
 
     @property
     def db_url(self) -> str:

@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 from laborlens import audit, jobs
 from laborlens.api.uploads import receive_files
 from laborlens.errors import InputError, NotFound
-from laborlens.ingest.loader import TABLE_NAMES
+from laborlens.ingest.limits import Limits
+from laborlens.ingest.loader import TABLE_NAMES, read_files
 from laborlens.refdata import editions as ed
 from laborlens.refdata.catalog import CATALOG, UFLPA_GAP
 from laborlens.settings import Settings
@@ -72,7 +73,11 @@ async def import_uploaded_list(request: Request, store: Store, settings: Setting
         if fmt not in IMPORT_FORMATS:
             raise InputError(f"format must be one of {', '.join(IMPORT_FORMATS)}", column="format")
         label = (got.fields.get("label") or "").strip()[:200] or None
-        report = ed.import_list(store, got.files["file"], list_name, fmt, label)
+        try:
+            report = ed.import_list(store, got.files["file"], list_name, fmt, label,
+                                    Limits.from_settings(settings))
+        except InputError as exc:
+            raise _client_named(exc, dest) from None
     except BaseException:
         shutil.rmtree(dest, ignore_errors=True)
         raise
@@ -99,6 +104,13 @@ def import_summary(report: ed.ImportReport) -> dict[str, Any]:
             "updated": len(report.updated)}
 
 
+def _client_named(exc: InputError, folder: Path) -> InputError:
+    """The error with the server's folder taken out of the file names (file:row:column stays)."""
+    err = InputError(str(exc).replace(f"{folder}/", "").replace(str(folder), "upload"))
+    err.http_status = exc.http_status
+    return err
+
+
 # --- jobs ------------------------------------------------------------------------------------------------
 
 async def start_upload_job(request: Request, settings: Settings, actor: str) -> jobs.JobInfo:
@@ -114,6 +126,10 @@ async def start_upload_job(request: Request, settings: Settings, actor: str) -> 
         if missing:
             raise InputError(f"upload parties, links and shipments; missing: {', '.join(missing)}",
                              column=missing[0])
+        try:  # the strict readers of `laborlens load`, before a job is started
+            read_files(dict(got.files), Limits.from_settings(settings))
+        except InputError as exc:
+            raise _client_named(exc, data_dir) from None
     except BaseException:
         jobs.discard_job_dir(settings, job_id)
         raise

@@ -46,6 +46,10 @@ def match(
         raise InputError("file not found", file=str(queries))
     from laborlens.cli.app import settings
 
+    from laborlens.ingest.limits import Limits
+    from laborlens.ingest.textio import read_csv_file
+
+    read_csv_file(queries, Limits.from_settings(settings()), ("id", "name"))  # strict check before any output
     matcher = matcher_for_store(store(), list_)
     workers = workers or settings().workers
     total = count_rows(queries)

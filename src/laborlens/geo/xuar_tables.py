@@ -262,136 +262,30 @@ OTHER_LATIN_SKIP: frozenset[str] = frozenset(
     """.split()
 )
 
-# Countries other than China, and a few big foreign cities, named inside an address: then only explicit
-# evidence counts (unless the text also names China or the ``country`` argument says China).
-FOREIGN_COUNTRIES_LATIN: tuple[str, ...] = (
-    "Vietnam",
-    "Viet Nam",
-    "United States",
-    "USA",
-    "U.S.A",
-    "America",
-    "Canada",
-    "Mexico",
-    "India",
-    "Singapore",
-    "Malaysia",
-    "Thailand",
-    "Indonesia",
-    "Philippines",
-    "Japan",
-    "Korea",
-    "Kazakhstan",
-    "Kyrgyzstan",
-    "Uzbekistan",
-    "Tajikistan",
-    "Turkmenistan",
-    "Mongolia",
-    "Pakistan",
-    "Bangladesh",
-    "Cambodia",
-    "Myanmar",
-    "Sri Lanka",
-    "Turkey",
-    "Turkiye",
-    "Russia",
-    "Russian Federation",
-    "Germany",
-    "France",
-    "Italy",
-    "Spain",
-    "United Kingdom",
-    "England",
-    "Netherlands",
-    "Brazil",
-    "Australia",
-    "Ethiopia",
-    "Egypt",
-    "United Arab Emirates",
-    "Dubai",
-    "Iran",
-    "Afghanistan",
-    "Nepal",
-    "Laos",
-    "Belarus",
-    "Ukraine",
-    "Poland",
-    # big cities abroad whose streets are named after XUAR places or that trade with the XUAR
-    "Hanoi",
-    "Ha Noi",
-    "Ho Chi Minh",
-    "Saigon",
-    "Haiphong",
-    "Bangkok",
-    "Jakarta",
-    "Kuala Lumpur",
-    "Manila",
-    "Almaty",
-    "Astana",
-    "Bishkek",
-    "Tashkent",
-    "Dushanbe",
-    "Islamabad",
-    "Karachi",
-    "Lahore",
-    "Dhaka",
-    "Istanbul",
-    "Moscow",
-    "Tokyo",
-    "Osaka",
-    "Seoul",
-    "Busan",
-    "New York",
-    "Los Angeles",
-)
-FOREIGN_COUNTRIES_ZH: tuple[str, ...] = (
-    "越南",
-    "美国",
-    "加拿大",
-    "墨西哥",
-    "印度",
-    "新加坡",
-    "马来西亚",
-    "泰国",
-    "印度尼西亚",
-    "菲律宾",
-    "日本",
-    "韩国",
-    "哈萨克斯坦",
-    "吉尔吉斯斯坦",
-    "乌兹别克斯坦",
-    "塔吉克斯坦",
-    "蒙古国",
-    "巴基斯坦",
-    "孟加拉",
-    "柬埔寨",
-    "缅甸",
-    "土耳其",
-    "俄罗斯",
-    "德国",
-    "法国",
-    "意大利",
-    "西班牙",
-    "英国",
-    "荷兰",
-    "巴西",
-    "澳大利亚",
-    "东京",
-    "大阪",
-    "横浜",
-    "横滨",
-    "名古屋",
-    "札幌",
-    "首尔",
-    "釜山",
-)
-# Values of the ``country`` argument that mean China (mainland) or "unknown".
-CHINA_COUNTRY: frozenset[str] = frozenset(
+# Country names come from Babel (CLDR: English, simplified and traditional Chinese) and rigour (its names
+# and capitals); these are left out because inside an address they are more often something else: a word
+# or a given name (Chad, Jordan, Georgia the US state), an ethnic group of China (朝鲜族, 蒙古族:
+# 蒙古国 is kept), a part of a Chinese word (中非合作 China-Africa, 沿海地区 holds 海地 Haiti,
+# 黑山 is a common place name in China, 阿曼 starts Uyghur given names).
+FOREIGN_NAME_SKIP: frozenset[str] = frozenset(
     """
-    cn chn china prc mainland chinamainland mainlandchina peoplesrepublicofchina thepeoplesrepublicofchina
-    中国 中华人民共和国 中國 中國大陸 中国大陆 xinjiang xuar 新疆
+    chad jordan georgia guinea niger jersey mali togo dominica grenada monaco nauru
+    蒙古 朝鲜 中非 海地 黑山 阿曼 南极洲 中国 中國
     """.split()
 )
+# Names CLDR and rigour spell otherwise, and big cities abroad whose streets are named after XUAR places or
+# that trade with the XUAR (an address there is not in the XUAR). Chinese spellings of Japanese and Korean
+# cities mark a Japanese or Korean address (和田 is also a Japanese surname).
+FOREIGN_EXTRA_LATIN: tuple[str, ...] = (
+    "USA", "U.S.A", "America", "Viet Nam", "Turkey", "Turkiye", "England", "Korea", "Dubai",
+    "Ha Noi", "Ho Chi Minh", "Saigon", "Haiphong", "Hai Phong", "Almaty", "Manila", "Lahore", "Dhaka",
+    "Moscow", "Tokyo", "Osaka", "Busan", "New York", "Los Angeles",
+)
+FOREIGN_EXTRA_ZH: tuple[str, ...] = (
+    "蒙古国", "孟加拉", "印尼", "东京", "大阪", "横浜", "横滨", "名古屋", "札幌", "首尔", "釜山",
+)
+# Values of the ``country`` argument that mean "not known" although rigour reads some as a country (NA is
+# Namibia's code, but a spreadsheet's "not available").
 UNKNOWN_COUNTRY: frozenset[str] = frozenset(
     ["", "-", "na", "n/a", "none", "null", "unknown", "?", "nan", "xx"]
 )
@@ -446,3 +340,77 @@ PINYIN_NUMBERS: dict[str, int] = {
     "shisan": 13,
     "shisi": 14,
 }
+
+# ------------------------------------------------------------------------------------------------------------
+# Former names of units that changed type (a county that became a city, a prefecture that became a
+# prefecture-level city, cities merged into districts): older registrations, letters and invoices still use
+# them. code -> (Chinese names, Latin names, what happened). Source: the State Council's approvals as reported
+# in the encyclopaedia articles of each place.
+# ------------------------------------------------------------------------------------------------------------
+FORMER_NAMES: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {
+    "6504": (("吐鲁番地区",), ("Turpan Prefecture", "Tulufan Prefecture"), "a prefecture until 2015"),
+    "6505": (("哈密地区",), ("Hami Prefecture", "Kumul Prefecture"), "a prefecture until 2016"),
+    "650402": (("吐鲁番县",), (), "the county-level city of Turpan until 2015"),
+    "650502": (("哈密县",), (), "the county-level city of Hami until 2016"),
+    "650109": (("米泉市", "米泉县", "米泉"), ("Miquan",), "Miquan, merged into Midong District in 2007"),
+    "652902": (("库车县",), ("Kuqa County", "Kuche County", "Kucha County"), "a county until 2019"),
+    "654203": (("沙湾县",), ("Shawan County",), "a county until 2021"),
+    "652301": (("昌吉县",), ("Changji County",), "a county until 1983"),
+    "652302": (("阜康县",), ("Fukang County",), "a county until 1992"),
+    "652701": (("博乐县",), ("Bole County",), "a county until 1985"),
+    "652801": (("库尔勒县",), ("Korla County", "Kuerle County"), "a county until 1979"),
+    "653001": (("阿图什县",), ("Artux County", "Atushi County"), "a county until 1986"),
+    "654202": (("乌苏县",), ("Wusu County", "Usu County"), "a county until 1996"),
+    "654201": (("塔城县",), ("Tacheng County",), "a county until 1984"),
+    "654301": (("阿勒泰县",), ("Altay County", "Aletai County"), "a county until 1984"),
+    "652901": (("阿克苏县",), ("Aksu County",), "a county until 1983"),
+}
+
+# The large development zones: the address of many a factory names the zone, not the district. code of the
+# host unit -> (Chinese names, Latin names). A zone named after its city is found by the city's name too;
+# the entry says which zone it is (Zhundong and Ganquanpu carry no city name at all).
+DEV_ZONES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "650106": (("乌鲁木齐经济技术开发区", "乌鲁木齐经开区"),
+               ("Urumqi Economic and Technological Development Zone", "Urumqi ETDZ")),
+    "650104": (("乌鲁木齐高新技术产业开发区", "乌鲁木齐高新区"), ("Urumqi High-tech Zone",
+                                                         "Urumqi High-Tech Industrial Development Zone")),
+    "650109": (("甘泉堡经济技术开发区", "甘泉堡"), ("Ganquanpu Economic and Technological Development Zone",
+                                             "Ganquanpu")),
+    "6523": (("准东经济技术开发区", "准东开发区"),
+             ("Zhundong Economic and Technological Development Zone", "Zhundong")),
+    "652301": (("昌吉高新技术产业开发区",), ("Changji High-tech Zone",)),
+    "652801": (("库尔勒经济技术开发区",),
+               ("Korla Economic and Technological Development Zone", "Korla ETDZ")),
+    "652901": (("阿克苏纺织工业城",), ("Aksu Textile Industrial City", "Aksu Textile Industry City")),
+    "652902": (("库车经济技术开发区",), ("Kuqa Economic and Technological Development Zone",)),
+    "653101": (("喀什经济开发区",), ("Kashgar Economic Development Zone", "Kashi Economic Development Zone")),
+    "654003": (("奎屯—独山子经济技术开发区", "奎屯-独山子经济技术开发区", "奎独经济技术开发区"),
+               ("Kuitun-Dushanzi Economic and Technological Development Zone",)),
+    "654004": (("霍尔果斯经济开发区",), ("Khorgos Economic Development Zone",
+                                   "Horgos Economic Development Zone", "Khorgos Special Economic Zone")),
+    "652702": (("阿拉山口综合保税区",), ("Alashankou Comprehensive Bonded Zone",)),
+    "659001": (("石河子经济技术开发区",), ("Shihezi Economic and Technological Development Zone",)),
+    "659002": (("阿拉尔经济技术开发区",), ("Aral Economic and Technological Development Zone",)),
+    "659004": (("五家渠经济技术开发区",), ("Wujiaqu Economic and Technological Development Zone",)),
+}
+
+# Generic words of zones and parks: a phrase made of these alone ("经济技术开发区", "工业园区管委会",
+# "industrial park") names no place, however often a gazetteer lists it as a township-level unit.
+ZH_ZONE_WORDS = (
+    "经济技术开发区", "高新技术产业开发区", "高新技术产业孵化园区", "经济开发区", "高新区", "开发区",
+    "工业园区",
+    "产业园区", "工业园", "产业园", "物流园区", "物流园", "科技园", "园区", "工业区", "保税区", "综合保税区",
+    "管理委员会", "管委会", "生活区", "街道", "片区", "轻工业", "新材料", "特色产业", "现代农业", "国家级",
+    "国家", "农业科技", "高新技术", "产业", "工业", "物流", "孵化", "经济", "技术", "东", "西", "南", "北",
+    "中", "新", "老", "城", "区",
+)
+# After another province's or city's name, these make it the name of a park inside the XUAR (the
+# pairing-assistance programme: 上海工业园 in a Kashgar county, 广东产业园, "Guangdong Industrial Park").
+ZH_PARK_AFTER_RE = (
+    r"[\u4e00-\u9fff]{0,2}?(?:工业园|产业园|园区|开发区|工业区|科技园|高新区|经济区|物流园|产业基地|工业城|"
+    r"纺织城|援疆|对口援|新城)"
+)
+LATIN_PARK_WORDS: frozenset[str] = frozenset(
+    "industrial industry park zone development economic technological hitech high tech science aid "
+    "textile logistics".split()
+)

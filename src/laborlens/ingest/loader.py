@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from laborlens.errors import InputError, InputErrors
+from laborlens.ingest.limits import Limits
 from laborlens.ingest.readers import FORMATS, Table, read_table_full
 from laborlens.ingest.schema import SCHEMAS
 from laborlens.ingest.validate import Validated, link_key, validate_tables
@@ -78,12 +79,13 @@ def find_tables(directory: Path | str) -> dict[str, Path]:
     return {t: by_table[t][0] for t in TABLE_NAMES if t in by_table}
 
 
-def _read_all(files: dict[str, Path]) -> dict[str, Table]:
+def read_files(files: dict[str, Path], limits: Limits | None = None) -> dict[str, Table]:
+    """Read each table with the strict readers; every file's problems are reported together."""
     tables: dict[str, Table] = {}
     errors: list[InputError] = []
     for name, path in files.items():
         try:
-            tables[name] = read_table_full(path, SCHEMAS[name])
+            tables[name] = read_table_full(path, SCHEMAS[name], limits=limits)
         except InputErrors as exc:
             errors.extend(exc.errors)
         except InputError as exc:
@@ -94,22 +96,24 @@ def _read_all(files: dict[str, Path]) -> dict[str, Table]:
 
 
 def read_dir(directory: Path | str,
-             known_party_ids: Callable[[Iterable[str]], set[str]] | None = None) -> tuple[Validated, dict]:
+             known_party_ids: Callable[[Iterable[str]], set[str]] | None = None,
+             limits: Limits | None = None) -> tuple[Validated, dict]:
     """Read and validate every table in ``directory``; raises :class:`InputErrors` listing all problems.
 
     Returns the validated records and the tables as read (for row counts and file names)."""
-    tables = _read_all(find_tables(directory))
+    tables = read_files(find_tables(directory), limits)
     v = validate_tables(tables.get("parties"), tables.get("links"), tables.get("shipments"), known_party_ids)
     if v.errors:
         raise InputErrors(v.errors)
     return v, tables
 
 
-def load_tables(directory: Path | str) -> tuple[list[Party], list[Link], list[Shipment]]:
+def load_tables(directory: Path | str,
+                limits: Limits | None = None) -> tuple[list[Party], list[Link], list[Shipment]]:
     """The folder's parties, links and shipments as model records, without a store.
 
     For ``laborlens screen DIR``: every reference must resolve within the files themselves."""
-    v, _ = read_dir(directory)
+    v, _ = read_dir(directory, limits=limits)
     return v.parties, v.links, v.shipments
 
 
@@ -157,7 +161,7 @@ def load_dir(store: Store, path: Path | str) -> LoadReport:
                 found.update(s.scalars(select(m.Party.id).where(m.Party.id.in_(chunk))))
             return found
 
-        v, tables = read_dir(path, known)
+        v, tables = read_dir(path, known, Limits.from_settings(store.settings))
         report.warnings = list(v.warnings)
         for name, t in tables.items():
             report.tables[name] = TableCounts(file=t.file, read=len(t.rows))

@@ -8,8 +8,6 @@ user sees: for CSV and XLSX the spreadsheet row (header = row 1, first data row 
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 from dataclasses import dataclass, field
@@ -17,8 +15,19 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from laborlens.errors import InputError, InputErrors
+from laborlens.errors import BadFile, InputError, InputErrors
+from laborlens.ingest.limits import Limits
 from laborlens.ingest.schema import SCHEMAS, TableSchema, normalise_cell, normalise_header
+from laborlens.ingest.textio import (
+    check_cells,
+    check_json_depth,
+    decode_bytes,
+    iter_xlsx_rows,
+    read_csv,
+    read_text,
+)
+
+__all__ = ["FORMATS", "Table", "decode_bytes", "read_table", "read_table_full"]
 
 FORMATS: dict[str, str] = {".csv": "csv", ".xlsx": "xlsx", ".json": "json", ".jsonl": "json",
                            ".ndjson": "json"}
@@ -37,17 +46,21 @@ class Table:
     encoding: str = ""
 
 
-def read_table(path: Path | str, schema: TableSchema | str, encoding: str | None = None) -> list[dict]:
+def read_table(path: Path | str, schema: TableSchema | str, encoding: str | None = None,
+               limits: Limits | None = None) -> list[dict]:
     """Rows of ``path`` as dicts of canonical column -> stripped text ('' when absent).
 
     Raises :class:`InputErrors` when the file cannot be read or lacks a required column.
     """
-    return read_table_full(path, schema, encoding).rows
+    return read_table_full(path, schema, encoding, limits).rows
 
 
-def read_table_full(path: Path | str, schema: TableSchema | str, encoding: str | None = None) -> Table:
-    """Like :func:`read_table` but keeps row numbers, warnings and the detected encoding."""
+def read_table_full(path: Path | str, schema: TableSchema | str, encoding: str | None = None,
+                    limits: Limits | None = None) -> Table:
+    """Like :func:`read_table` but keeps row numbers, warnings and the detected encoding. ``limits`` caps
+    file size, rows, cell length and JSON depth (:class:`~laborlens.ingest.limits.Limits` defaults)."""
     path = Path(path)
+    limits = limits or Limits()
     schema = SCHEMAS[schema] if isinstance(schema, str) else schema
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
@@ -56,65 +69,22 @@ def read_table_full(path: Path | str, schema: TableSchema | str, encoding: str |
                          file=str(path))
     if not path.is_file():
         raise InputError("file not found", file=str(path))
-    if fmt == "xlsx":
-        (header, records), enc = _read_xlsx(path, schema), ""
-    else:
-        text, enc = decode_bytes(path.read_bytes(), str(path), encoding)
-        header, records = _read_csv(text, str(path)) if fmt == "csv" else _read_json(text, str(path), schema)
+    records: list[tuple[int, list[Any]]]
+    try:
+        if fmt == "xlsx":
+            (header, records), enc = _read_xlsx(path, schema, limits), ""
+        else:
+            text, enc = read_text(path, limits, encoding)
+            if fmt == "csv":
+                header, raw = read_csv(text, str(path), limits)
+                records = list(raw)
+            else:
+                header, records = _read_json(text, str(path), schema, limits)
+    except InputErrors:
+        raise
+    except InputError as exc:
+        raise InputErrors([exc]) from None
     return _to_table(schema, str(path), header, records, enc)
-
-
-def decode_bytes(data: bytes, file: str = "", encoding: str | None = None) -> tuple[str, str]:
-    """Decode file bytes: UTF-16 if it has a UTF-16 BOM (Excel "Unicode text"), else UTF-8 with or
-    without BOM, else GB18030 (what Chinese Excel and many ERP exports write). Returns (text, encoding).
-
-    Ambiguity: a short GB18030 text can happen to be valid UTF-8; pass ``encoding`` to override."""
-    if encoding:
-        try:
-            return data.decode(encoding), encoding
-        except (UnicodeDecodeError, LookupError) as exc:
-            raise InputError(f"cannot decode as {encoding}: {exc}", file=file or None) from None
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError as exc:
-            raise InputError(f"has a UTF-16 byte-order mark but is not valid UTF-16: {exc}",
-                             file=file or None) from None
-    try:
-        return data.decode("utf-8-sig"), "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
-    except UnicodeDecodeError as utf8_err:
-        try:
-            return data.decode("gb18030"), "gb18030"
-        except UnicodeDecodeError:
-            line = data.count(b"\n", 0, utf8_err.start) + 1
-            bad = data[utf8_err.start:utf8_err.start + 1].hex()
-            raise InputError(
-                f"text encoding not recognised: not UTF-8 (byte 0x{bad} on line {line}) and not GB18030; "
-                "save the file as 'CSV UTF-8'", file=file or None) from None
-
-
-def _sniff_delimiter(text: str) -> str:
-    """Comma unless the header plainly uses semicolons (European Excel) or tabs (Excel "Unicode text")."""
-    first = text.split("\n", 1)[0]
-    if "," in first:
-        return ","
-    for d in ("\t", ";"):
-        if d in first:
-            return d
-    return ","
-
-
-def _read_csv(text: str, file: str) -> tuple[list[str], list[tuple[int, list[Any]]]]:
-    delimiter = _sniff_delimiter(text)
-    try:
-        raw = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as exc:
-        raise InputError(f"not readable as CSV: {exc}", file=file) from None
-    start = next((i for i, r in enumerate(raw) if any(c.strip() for c in r)), None)
-    if start is None:
-        raise InputError("file is empty (expected a header row)", file=file, row=1)
-    # row numbers count records from the first, as a spreadsheet shows them (header = row start + 1)
-    return raw[start], [(i + 1, r) for i, r in enumerate(raw) if i > start]
 
 
 def _cell_text(v: Any) -> str:
@@ -134,44 +104,39 @@ def _cell_text(v: Any) -> str:
     return str(v)
 
 
-def _read_xlsx(path: Path, schema: TableSchema) -> tuple[list[str], list[tuple[int, list[Any]]]]:
+def _read_xlsx(path: Path, schema: TableSchema,
+               limits: Limits) -> tuple[list[str], list[tuple[int, list[Any]]]]:
     """First sheet, or the sheet named after the table when a workbook holds several."""
-    import openpyxl
-
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException ...
-        raise InputError(f"not a readable .xlsx workbook: {exc}", file=str(path)) from None
-    try:
-        ws = next((w for w in wb.worksheets if w.title.strip().lower() == schema.name), wb.worksheets[0])
-        header: list[str] | None = None
-        records: list[tuple[int, list[Any]]] = []
-        for n, values in enumerate(ws.iter_rows(values_only=True), start=1):
-            cells = [_cell_text(v) for v in values]
-            if header is None:
-                if any(c.strip() for c in cells):
-                    header = cells
-                continue
-            records.append((n, cells))
-    finally:
-        wb.close()
+    header: list[str] | None = None
+    records: list[tuple[int, list[Any]]] = []
+    for n, values in iter_xlsx_rows(path, limits, schema.name):
+        cells = [_cell_text(v) for v in values]
+        if header is None:
+            if any(c.strip() for c in cells):
+                header = cells
+            continue
+        records.append((n, cells))
     if header is None:
         raise InputError("sheet is empty (expected a header row)", file=str(path), row=1)
     return header, records
 
 
-def _read_json(text: str, file: str, schema: TableSchema) -> tuple[list[str], list[tuple[int, list[Any]]]]:
+def _read_json(text: str, file: str, schema: TableSchema,
+               limits: Limits) -> tuple[list[str], list[tuple[int, list[Any]]]]:
     """A JSON array of objects, ``{"<table>": [...]}``, or JSON lines (one object per line)."""
     body = text.lstrip("\ufeff \t\r\n")
     objects: list[tuple[int, Any]] = []
     if body.startswith("["):
+        check_json_depth(body, file, limits)
         try:
             data = json.loads(body)
         except json.JSONDecodeError as exc:
-            raise InputError(f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})",
-                             file=file) from None
+            raise BadFile(f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})",
+                          file=file, row=exc.lineno, column=str(exc.colno)) from None
         objects = list(enumerate(data, start=1))
     else:
+        if body.startswith("{"):
+            check_json_depth(body, file, limits)
         try:
             whole = json.loads(body) if body.startswith("{") else None
         except json.JSONDecodeError:
@@ -184,14 +149,19 @@ def _read_json(text: str, file: str, schema: TableSchema) -> tuple[list[str], li
         else:
             for n, line in enumerate(text.splitlines(), start=1):
                 if line.strip().lstrip("\ufeff"):
+                    check_json_depth(line, file, limits, n)
                     try:
                         objects.append((n, json.loads(line.lstrip("\ufeff"))))
                     except json.JSONDecodeError as exc:
-                        raise InputError(f"invalid JSON line: {exc.msg}", file=file, row=n) from None
+                        raise BadFile(f"invalid JSON line: {exc.msg} at column {exc.colno}", file=file,
+                                      row=n) from None
     errors = [InputError("expected a JSON object", file=file, row=n) for n, o in objects
               if not isinstance(o, dict)]
     if errors:
         raise InputErrors(errors[:50])
+    if len(objects) > limits.max_rows:
+        raise BadFile(f"more than {limits.max_rows} rows (setting LABORLENS_MAX_ROWS)", file,
+                      objects[limits.max_rows][0])
     header: list[str] = []
     seen: set[str] = set()
     for _, o in objects:
@@ -205,6 +175,7 @@ def _read_json(text: str, file: str, schema: TableSchema) -> tuple[list[str], li
         for k in header:
             v = o.get(k)
             cells.append(json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else _cell_text(v))
+        check_cells(cells, file, n, limits, header)
         records.append((n, cells))
     return header, records
 

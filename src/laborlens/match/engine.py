@@ -143,7 +143,10 @@ def _duckdb(matcher: Matcher, queries: Path, workers: int) -> Iterator[list[list
     to disk past its limit) however large the input."""
     import tempfile
 
-    import duckdb
+    try:
+        import duckdb
+    except ImportError:
+        raise InputError("the duckdb engine needs DuckDB: pip install 'laborlens[duckdb]'") from None
 
     for _ in read_queries(queries):  # same validation (and messages) as the local engine, streamed
         pass

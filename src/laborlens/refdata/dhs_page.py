@@ -21,6 +21,7 @@ import lxml.html
 from lxml import etree
 
 from laborlens.errors import InputError
+from laborlens.ingest.limits import Limits
 from laborlens.refdata.aliases import split_name_cell
 from laborlens.refdata.identity import name_key
 from laborlens.refdata.importers import ParsedEntity, read_text
@@ -74,7 +75,7 @@ def _section_text(el: Any) -> str | None:
     return None
 
 
-def parse_dhs_html(path: Path) -> list[ParsedEntity]:
+def parse_dhs_html(path: Path, limits: Limits | None = None) -> list[ParsedEntity]:
     """Entities from every table with a "Name of Entity" column, in page order.
 
     A table's section is its caption, or the heading (or short paragraph citing a clause) seen since the
@@ -82,7 +83,7 @@ def parse_dhs_html(path: Path) -> list[ParsedEntity]:
     position on the page is kept in ``extra["list_table"]``, since a page saved without its headings still
     has its tables in clause order.
     """
-    text = read_text(path)
+    text = read_text(path, limits)
     try:
         doc = lxml.html.document_fromstring(text)
     except (etree.ParserError, ValueError) as exc:

@@ -24,6 +24,7 @@ from laborlens.model import WatchEntry
 from laborlens.refdata.bundled import bundled_entries
 from laborlens.refdata.catalog import CATALOG
 from laborlens.refdata.identity import Candidate, KnownEntity, assign_ids, name_key
+from laborlens.ingest.limits import Limits
 from laborlens.refdata.importers import ParsedEntity, parse_file
 from laborlens.store import Store
 from laborlens.store.models import ListEdition, ListEntry
@@ -241,7 +242,7 @@ def edition_history(store: Store, list_name: str) -> list[EditionInfo]:
 # --- writing -------------------------------------------------------------------------------------------
 
 def import_list(store: Store, path: Path | str, list_name: str, fmt: str = "auto",
-                label: str | None = None) -> ImportReport:
+                label: str | None = None, limits: Limits | None = None) -> ImportReport:
     """Record the file as a new edition of ``list_name`` (created if new), keeping entity ids stable.
 
     The file is parsed completely before the store is touched, and the edition is written in one
@@ -250,7 +251,7 @@ def import_list(store: Store, path: Path | str, list_name: str, fmt: str = "auto
     """
     check_list_name(list_name)
     path = Path(path)
-    used_fmt, parsed = parse_file(path, fmt)
+    used_fmt, parsed = parse_file(path, fmt, limits or Limits.from_settings(store.settings))
     sha = _sha256(path)
     seed_bundled(store)
     try:

@@ -9,14 +9,15 @@ the person fixing the file needs to find the spot, not just learn that something
 from __future__ import annotations
 
 import csv
-import io
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from laborlens.errors import InputError
+from laborlens.errors import BadFile, InputError
+from laborlens.ingest.limits import Limits
+from laborlens.ingest.textio import loads_json, read_csv
+from laborlens.ingest.textio import read_text as _read_text
 from laborlens.refdata.bundled import is_wro_scope, split_wro_entities
 
 FORMATS = ("csv", "ftm", "html", "wro")
@@ -39,56 +40,27 @@ def _aliases(name: str, values: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(v.strip() for v in values if v and v.strip() and v.strip() != name))
 
 
-def read_text(path: Path) -> str:
-    """The file as text: UTF-8 with or without BOM. A decoding error names the line it is on."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror or exc}", file=str(path)) from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise InputError(f"not UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8",
-                         file=str(path), row=line) from None
+def read_text(path: Path, limits: Limits | None = None) -> str:
+    """The file as text, by the one decoder of :mod:`laborlens.ingest.textio` (UTF-8 with or without BOM,
+    UTF-16 with BOM, GB18030) within the size cap. A decoding error names the line it is on."""
+    return _read_text(path, limits or Limits())[0]
 
 
-def _csv_records(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """Header and ``(line, values)`` records; ``line`` is where the record starts (quoted fields may span
-    lines). Rows with more values than the header are errors: usually an unquoted comma in a name."""
-    reader = csv.reader(io.StringIO(read_text(path), newline=""))
-    records: list[tuple[int, list[str]]] = []
-    header: list[str] | None = None
-    try:
-        while True:
-            start = reader.line_num + 1
-            try:
-                values = next(reader)
-            except StopIteration:
-                break
-            if not any(v.strip() for v in values):
-                continue
-            if header is None:
-                header = [h.strip() for h in values]
-                dup = next((h for h in header if h and header.count(h) > 1), None)
-                if dup:
-                    raise InputError(f"column {dup!r} appears twice in the header", str(path), start, dup)
-                continue
-            if len(values) > len(header):
-                raise InputError(f"{len(values)} values but the header has {len(header)} columns "
-                                 "(an unquoted comma?)", str(path), start, str(len(header) + 1))
-            records.append((start, values + [""] * (len(header) - len(values))))
-    except csv.Error as exc:
-        raise InputError(f"malformed CSV: {exc}", str(path), reader.line_num) from None
-    if header is None:
-        raise InputError("file is empty (no header row)", str(path), 1)
+def _csv_records(path: Path, limits: Limits | None = None) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """Header and ``(line, values)`` records by the strict CSV reader; ``line`` is where the record starts
+    (quoted fields may span lines). A doubled header name is an error."""
+    limits = limits or Limits()
+    header, records = read_csv(read_text(path, limits), str(path), limits, delimiter=",")
+    dup = next((h for h in header if h and header.count(h) > 1), None)
+    if dup:
+        raise InputError(f"column {dup!r} appears twice in the header", str(path), 1, dup)
     return header, records
 
 
-def parse_csv(path: Path) -> list[ParsedEntity]:
+def parse_csv(path: Path, limits: Limits | None = None) -> list[ParsedEntity]:
     """Plain CSV: ``name`` (required), ``aliases`` ("|"-separated), optional ``id``, ``country`` and ``kind``
     (entity | scope); every other column is kept in ``extra``."""
-    header, records = _csv_records(path)
+    header, records = _csv_records(path, limits)
     cols = {h.lower(): i for i, h in enumerate(header)}
     if "name" not in cols:
         raise InputError(f"no 'name' column (columns: {', '.join(header)})", str(path), 1, "name")
@@ -126,11 +98,11 @@ def _norm_header(h: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", h.lower()).strip("_")
 
 
-def parse_wro(path: Path) -> list[ParsedEntity]:
+def parse_wro(path: Path, limits: Limits | None = None) -> list[ParsedEntity]:
     """CBP Withhold Release Orders/Findings CSV. Entities are split on ";" and aliases on "a/k/a" (as in
     the bundled list); scope rows ("All Turkmenistan cotton...", fishing vessels) become ``kind="scope"``.
     With an ``id`` column, a row's entities get ``<id>`` or ``<id>.N`` as source id, like the bundled list."""
-    header, records = _csv_records(path)
+    header, records = _csv_records(path, limits)
     normed = [_norm_header(h) for h in header]
     col: dict[str, int] = {}
     for key, names in _WRO_COLUMNS.items():
@@ -159,65 +131,70 @@ def parse_wro(path: Path) -> list[ParsedEntity]:
     return out
 
 
-# FollowTheMoney schemata that are listed parties; Ownership edges and everything else are context.
-ENTITY_SCHEMATA = frozenset({"Company", "Organization", "LegalEntity", "PublicBody"})
+# FollowTheMoney schemata that are listed parties (Company, PublicBody ... are Organizations; LegalEntity is
+# their parent, used when a publisher does not know which); Ownership edges and everything else are context.
+def _is_listed_schema(schema: Any) -> bool:
+    return schema.is_a("Organization") or schema.name == "LegalEntity"
 
 
-def parse_ftm(path: Path) -> list[ParsedEntity]:
-    """FollowTheMoney JSON lines as OpenSanctions publishes them (dataset ``us_dhs_uflpa``).
+_FTM_EXTRA = ("program", "notes", "sourceUrl", "topics", "address", "registrationNumber")
 
-    Keeps Company/Organization/LegalEntity/PublicBody entities. ``name`` (first value primary, the rest
-    aliases), ``alias`` and ``previousName`` become aliases; ``weakAlias`` goes to ``extra`` only, because
-    OpenSanctions marks those as too generic to match on. Ownership links are folded into the owner's
-    ``extra["subsidiaries"]`` and the asset's ``extra["owners"]``. Entities that OpenSanctions marks
+
+def parse_ftm(path: Path, limits: Limits | None = None) -> list[ParsedEntity]:
+    """FollowTheMoney JSON lines as OpenSanctions publishes them (dataset ``us_dhs_uflpa``), read as entity
+    proxies of the ``followthemoney`` model (unknown schemata and properties are errors).
+
+    Keeps organisations (Company, Organization, PublicBody, LegalEntity). ``name`` (first value primary,
+    the rest aliases), ``alias`` and ``previousName`` become aliases; ``weakAlias`` goes to ``extra`` only,
+    because OpenSanctions marks those as too generic to match on. Ownership edges are folded into the
+    owner's ``extra["subsidiaries"]`` and the asset's ``extra["owners"]``. Entities that OpenSanctions marks
     ``"target": false`` (related parties that are not themselves listed) are skipped.
     """
-    text = read_text(path)
+    from followthemoney import model
+    from followthemoney.exc import InvalidData
+
+    limits = limits or Limits()
+    text = read_text(path, limits)
     kept: list[tuple[str, ParsedEntity]] = []
     names: dict[str, str] = {}
-    ownerships: list[tuple[int, list[str], list[str]]] = []
+    ownerships: list[tuple[list[str], list[str]]] = []
     for lineno, raw in enumerate(text.splitlines(), start=1):
         if not raw.strip():
             continue
-        try:
-            obj = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"invalid JSON: {exc.msg}", str(path), lineno, str(exc.colno)) from None
+        if lineno > limits.max_rows:
+            raise BadFile(f"more than {limits.max_rows} lines (setting LABORLENS_MAX_ROWS)", str(path),
+                          lineno)
+        obj = loads_json(raw, str(path), limits, lineno)
         if not isinstance(obj, dict) or not isinstance(obj.get("schema"), str):
             raise InputError("not a FollowTheMoney entity (no 'schema')", str(path), lineno, "schema")
-        props = obj.get("properties") or {}
-        if not isinstance(props, dict):
+        if not isinstance(obj.get("properties") or {}, dict):
             raise InputError("'properties' must be an object", str(path), lineno, "properties")
-        schema, eid = obj["schema"], str(obj.get("id") or "")
-        if schema == "Ownership":
-            ownerships.append((lineno, _strings(props.get("owner")), _strings(props.get("asset"))))
+        if model.get(obj["schema"]) is None:
+            raise InputError(f"unknown FollowTheMoney schema {obj['schema']!r}", str(path), lineno, "schema")
+        for key, values in (obj.get("properties") or {}).items():
+            for v in values if isinstance(values, list) else [values]:
+                if isinstance(v, str) and len(v) > limits.max_cell_chars:
+                    raise BadFile(f"value longer than {limits.max_cell_chars} characters (setting "
+                                  "LABORLENS_MAX_CELL_CHARS)", str(path), lineno, f"properties.{key}")
+        try:
+            proxy = model.get_proxy(obj, cleaned=False)
+        except InvalidData as exc:
+            raise InputError(f"not a valid FollowTheMoney entity: {exc}", str(path), lineno,
+                             "properties") from None
+        eid = str(proxy.id or "")
+        if proxy.schema.is_a("Ownership"):
+            ownerships.append((proxy.get("owner"), proxy.get("asset")))
             continue
-        entity_names = _strings(props.get("name"))
+        entity_names = [n for n in proxy.get("name", quiet=True) if n.strip()]
         if entity_names and eid:
             names[eid] = entity_names[0]
-        if schema not in ENTITY_SCHEMATA or obj.get("target") is False:
+        if not _is_listed_schema(proxy.schema) or obj.get("target") is False:
             continue
         if not entity_names:
-            raise InputError(f"{schema} without a name", str(path), lineno, "properties.name")
-        name = entity_names[0].strip()
-        previous = _strings(props.get("previousName"))
-        aliases = _aliases(name, entity_names[1:] + _strings(props.get("alias")) + previous)
-        countries = [c.upper() if len(c) == 2 else c for c in _strings(props.get("country"))
-                     or _strings(props.get("jurisdiction")) or _strings(props.get("mainCountry"))]
-        extra: dict[str, Any] = {"schema": schema}
-        if previous:
-            extra["former_names"] = previous
-        if weak := _strings(props.get("weakAlias")):
-            extra["weak_aliases"] = weak
-        if len(countries) > 1:
-            extra["countries"] = countries
-        for key in ("program", "notes", "sourceUrl", "topics", "address", "registrationNumber"):
-            if values := _strings(props.get(key)):
-                extra[key] = values
-        kept.append((eid, ParsedEntity(name, aliases, countries[0] if countries else "", eid, "entity",
-                                       extra, lineno)))
+            raise InputError(f"{proxy.schema.name} without a name", str(path), lineno, "properties.name")
+        kept.append((eid, _ftm_entity(proxy, entity_names, eid, lineno)))
     by_id = {eid: e for eid, e in kept if eid}
-    for _lineno, owners, assets in ownerships:
+    for owners, assets in ownerships:
         for owner in owners:
             for asset in assets:
                 if owner in by_id:
@@ -227,36 +204,63 @@ def parse_ftm(path: Path) -> list[ParsedEntity]:
     return [e for _eid, e in kept]
 
 
-def _strings(value: Any) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [value] if value.strip() else []
-    if isinstance(value, list):
-        return [str(v) for v in value if v is not None and str(v).strip()]
-    return [str(value)]
+def _ftm_entity(proxy: Any, entity_names: list[str], eid: str, lineno: int) -> ParsedEntity:
+    def values(prop: str) -> list[str]:
+        return [v for v in proxy.get(prop, quiet=True) if v.strip()]
+
+    name = entity_names[0].strip()
+    previous = values("previousName")
+    aliases = _aliases(name, entity_names[1:] + values("alias") + previous)
+    countries = [c.upper() if len(c) == 2 else c
+                 for c in values("country") or values("jurisdiction") or values("mainCountry")]
+    extra: dict[str, Any] = {"schema": proxy.schema.name}
+    if previous:
+        extra["former_names"] = previous
+    if weak := values("weakAlias"):
+        extra["weak_aliases"] = weak
+    if len(countries) > 1:
+        extra["countries"] = countries
+    for key in _FTM_EXTRA:
+        if found := values(key):
+            extra[key] = found
+    return ParsedEntity(name, aliases, countries[0] if countries else "", eid, "entity", extra, lineno)
 
 
-def parse_file(path: Path | str, fmt: str = "auto") -> tuple[str, list[ParsedEntity]]:
+def parse_file(path: Path | str, fmt: str = "auto",
+               limits: Limits | None = None) -> tuple[str, list[ParsedEntity]]:
     """Parse with the given format (or detect it); returns the format used and the records. A file that
-    yields no entity is an error: importing it would silently empty the list."""
+    yields no entity is an error: importing it would silently empty the list, and so is a source id given
+    twice (the second entity would take the first one's list id)."""
     from laborlens.refdata.dhs_page import parse_dhs_html
 
     path = Path(path)
+    limits = limits or Limits()
     if not path.is_file():
         raise InputError("no such file", file=str(path))
     if fmt == "auto":
-        fmt = detect_format(path)
+        fmt = detect_format(path, limits)
     readers = {"csv": parse_csv, "wro": parse_wro, "ftm": parse_ftm, "html": parse_dhs_html}
     if fmt not in readers:
         raise InputError(f"unknown format {fmt!r}; use one of auto, {', '.join(FORMATS)}")
-    entities = readers[fmt](path)
+    entities = readers[fmt](path, limits)
     if not entities:
         raise InputError(f"no entities found (read as {fmt})", file=str(path))
+    _refuse_duplicate_ids(entities, str(path), fmt)
     return fmt, entities
 
 
-def detect_format(path: Path) -> str:
+def _refuse_duplicate_ids(entities: list[ParsedEntity], file: str, fmt: str) -> None:
+    first: dict[str, int] = {}
+    for e in entities:
+        if not e.source_id:
+            continue
+        if e.source_id in first and first[e.source_id] != e.line:
+            raise BadFile(f"duplicate source id {e.source_id!r} in this {fmt} file (first on row "
+                          f"{first[e.source_id]})", file, e.line, "id")
+        first.setdefault(e.source_id, e.line)
+
+
+def detect_format(path: Path, limits: Limits | None = None) -> str:
     """By extension, then by content: JSON lines start with "{", HTML with "<"; a CSV whose header has an
     entity column (``Entity``, ``entity_or_scope``) and no ``name`` column is CBP's WRO layout."""
     ext = path.suffix.lower()
@@ -264,7 +268,7 @@ def detect_format(path: Path) -> str:
         return "html"
     if ext in (".jsonl", ".json", ".ftm", ".ndjson"):
         return "ftm"
-    head = read_text(path)[:4096].lstrip()
+    head = read_text(path, limits)[:4096].lstrip()
     if ext != ".csv":
         if head.startswith("{"):
             return "ftm"

@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from laborlens.errors import LaborlensError
 from laborlens.settings import Settings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -27,7 +28,13 @@ class Store:
         url = settings.db_url
         if url.startswith("sqlite"):
             settings.ensure_home()
-        self.engine: Engine = create_engine(url, future=True)
+        try:
+            self.engine: Engine = create_engine(url, future=True)
+        except ModuleNotFoundError as exc:  # the driver is an optional extra
+            if "psycopg" not in str(exc):
+                raise
+            raise LaborlensError("a PostgreSQL database needs its driver: pip install 'laborlens[postgres]'") \
+                from None
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
