@@ -5,6 +5,7 @@ and the run diff that says the shipment changed because of that decision."""
 from __future__ import annotations
 
 import json
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -34,8 +35,22 @@ def matcher():
     return build_matcher(list(bundled_entries("uflpa")) + list(bundled_entries("wro")))
 
 
+class TickingClock:
+    """One minute per reading, so runs recorded in one test have distinct, ordered times."""
+
+    def __init__(self) -> None:
+        self.t = datetime(2026, 12, 1, 9, 0)
+
+    def now(self) -> datetime:
+        self.t += timedelta(minutes=1)
+        return self.t
+
+    def today(self) -> date:
+        return self.t.date()
+
+
 def ctx_for(settings, store, user: str = "ada", role: str = "analyst") -> Context:
-    return Context(settings, store, Principal(1, user, role, "cli"))
+    return Context(settings, store, Principal(1, user, role, "cli"), clock=TickingClock())
 
 
 def screen_run(ctx: Context, matcher, tmp: Path, name: str, parties=PARTIES, links=LINKS) -> str:
@@ -55,6 +70,7 @@ def test_queue_decide_rescreen_and_diff(settings, store, matcher, tmp_path):
         add_user(s, "vic", "a long password 2", "viewer")
     ctx = ctx_for(settings, store)
     first = screen_run(ctx, matcher, tmp_path, "before decision")
+    ctx.clock.t = datetime.now().replace(microsecond=0)  # decisions at "now" so describe() shows today
 
     q = review_queue(store)
     assert [(it.party_id, it.entity_id, it.severity) for it in q] == [("P", "uflpa-004", "presumption")]

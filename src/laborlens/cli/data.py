@@ -44,12 +44,31 @@ def _after_load(store: Store, data_dir: Path, out_dir: Path, pdf: bool = True) -
     """After the demo is loaded: screen it and write verdicts and the evidence pack under OUT/screening."""
     from laborlens.cli.screening import run_screen
 
-    run_screen(data_dir, out_dir / "screening", pdf=pdf)
+    summary = run_screen(data_dir, out_dir / "screening", pdf=pdf, name="demo")
     from laborlens.cases import demo_case_work
 
     loaded = demo_case_work(store)
     console.print(f"case work: {loaded['rrm_cases_added']} real RRM cases loaded "
                   f"({loaded['rrm_cases_present']} already present): see `laborlens cases rrm board`")
+    _how_to_open(store, summary.get("run_id", ""))
+
+
+def _how_to_open(store: Store, run_id: str) -> None:
+    """The demo's run is in the store: say how to see it in the web UI (there are no default users)."""
+    import os
+
+    from sqlalchemy import func, select
+
+    from laborlens.store.models import User
+
+    with store.session() as s:
+        users = s.scalar(select(func.count()).select_from(User)) or 0
+    home = os.environ.get("LABORLENS_HOME", "")
+    env = f"LABORLENS_HOME={home} " if home else ""
+    steps = [] if users else [f"{env}laborlens users add ada --role admin   # first user; asks a password"]
+    steps += [f"{env}laborlens serve",
+              f"open http://127.0.0.1:8000/jobs/{run_id}   (the demo run; the review queue is at /review)"]
+    console.print("To see it in the web UI:\n  " + "\n  ".join(steps), highlight=False, soft_wrap=True)
 
 
 def _demo_summary(truth, data_dir: Path) -> Table:

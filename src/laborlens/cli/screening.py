@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from laborlens.cli.app import app, console, settings
@@ -17,7 +17,10 @@ from laborlens.errors import InputError
 _WIDE = Console(width=200)  # benchmark tables are read in logs: never wrap them
 
 
-def run_screen(data_dir: Path, out: Path, pdf: bool, bom: Optional[Path] = None) -> dict:
+def run_screen(data_dir: Path, out: Path, pdf: bool, bom: Path | None = None,
+               name: str | None = None) -> dict:
+    """Screen and print the counts; with ``name`` (even "") the run is also recorded in the store, so the
+    web UI, the review queue and `laborlens runs diff` see it (``summary["run_id"]``)."""
     from laborlens.screen import screen_dir
 
     with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console,
@@ -39,6 +42,13 @@ def run_screen(data_dir: Path, out: Path, pdf: bool, bom: Optional[Path] = None)
                       f"origin (see the traced_to_origin and untraced_parties columns)", highlight=False)
     console.print(f"verdicts: {out / 'verdicts.csv'}\nfindings: {out / 'findings.jsonl'}\n"
                   f"evidence pack: {out / 'report.html'}" + (f" and {out / 'report.pdf'}" if pdf else ""))
+    if name is not None:
+        from laborlens.cli.review import cli_context
+        from laborlens.service.review import record_run
+
+        summary["run_id"] = record_run(cli_context(), str(data_dir.resolve()), str(out.resolve()), summary, name)
+        console.print(f"recorded as run {summary['run_id']}" + (f" ({name})" if name else "")
+                      + ": see `laborlens runs list` and the web UI", highlight=False)
     return summary
 
 
@@ -47,12 +57,14 @@ def screen(
     data_dir: Annotated[Path, typer.Argument(help="folder with parties, links and shipments (.csv/.xlsx/.json)")],
     out: Annotated[Path, typer.Option("-o", "--out", help="output folder")],
     pdf: Annotated[bool, typer.Option(help="also render report.pdf (WeasyPrint)")] = False,
-    bom: Annotated[Optional[Path], typer.Option(help="bom.csv (output,input[,ratio]) extending the input map")] = None,
+    bom: Annotated[Path | None, typer.Option(help="bom.csv (output,input[,ratio]) extending the input map")] = None,
+    name: Annotated[str | None, typer.Option(help="record the run in the store under this name (web UI, "
+                                                     "review queue, `runs diff`)")] = None,
 ) -> None:
     """Screen shipments: list matches, XUAR locations, sectors, ILAB, WRO scopes, traced through every tier."""
     if not data_dir.is_dir():
         raise InputError("not a folder", file=str(data_dir))
-    run_screen(data_dir, out, pdf, bom)
+    run_screen(data_dir, out, pdf, bom, name)
 
 
 @bench_app.command("screen")

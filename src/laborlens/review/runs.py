@@ -57,19 +57,24 @@ def find_run(store: Store, ref: str) -> RunRef:
 
 
 def load_run_result(store: Store, ref: str) -> tuple[RunRef, ScreenResult]:
-    """A stored run's result, or the result.json in an output folder (``laborlens screen -o DIR``)."""
-    p = Path(ref)
-    if (p / "result.json").is_file() or (p.suffix == ".json" and p.is_file()):
-        import json
-
-        path = p / "result.json" if p.is_dir() else p
-        data = json.loads(path.read_text(encoding="utf-8"))
-        gen = str((data.get("summary") or {}).get("generated_at") or "")
-        try:
-            at = datetime.fromisoformat(gen.replace("Z", "+00:00")).replace(tzinfo=None)
-        except ValueError:
-            at = datetime.min
-        ref_ = RunRef(str(path.parent), "", at, "", "done", data.get("summary") or {})
-        return ref_, ScreenResult.from_json(data)
+    """A stored run's result, by run id or name."""
     run = find_run(store, ref)
     return run, ScreenResult.from_json(jobs.load_result(store, run.id))
+
+
+def load_result_file(path: Path) -> tuple[RunRef, ScreenResult]:
+    """The result.json in an output folder (``laborlens screen -o DIR``), for the CLI only: the API and web
+    pages never read a path a caller names."""
+    import json
+
+    file = path / "result.json" if path.is_dir() else path
+    if not file.is_file():
+        raise NotFound(f"{path}: no result.json here")
+    data = json.loads(file.read_text(encoding="utf-8"))
+    gen = str((data.get("summary") or {}).get("generated_at") or "")
+    try:
+        at = datetime.fromisoformat(gen.replace("Z", "+00:00")).replace(tzinfo=None)
+    except ValueError:
+        at = datetime.min
+    ref = RunRef(str(file.parent), "", at, "", "done", data.get("summary") or {})
+    return ref, ScreenResult.from_json(data)

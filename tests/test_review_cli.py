@@ -1,0 +1,34 @@
+"""`laborlens status`, `runs list` and `review queue` on an empty store name the LABORLENS_HOME they read
+and how to load data; `screen --name` records a run that `runs list`, `review queue` and `runs diff` see."""
+
+from __future__ import annotations
+
+import json
+
+from laborlens.demo import generate_demo
+
+
+def test_empty_store_says_where_it_looked_and_how_to_load(cli, home):
+    for args in (["status"], ["runs", "list"], ["review", "queue"]):
+        r = cli(*args)
+        assert r.exit_code == 0, r.output
+        flat = " ".join(r.output.split())
+        assert f"LABORLENS_HOME={home}" in flat and "laborlens demo" in flat and "laborlens load DIR" in flat
+
+
+def test_screen_name_records_a_run_and_diff_compares(cli, tmp_path):
+    generate_demo(tmp_path / "data", seed=7)
+    r = cli("screen", tmp_path / "data", "-o", tmp_path / "out", "--name", "first look")
+    assert r.exit_code == 0, r.output
+    assert "recorded as run" in r.output
+    r = cli("runs", "list")
+    assert "first look" in r.output
+    r = cli("review", "queue", "--list", "uflpa")
+    n = int(r.output.split()[0])
+    assert n > 0 and "first look" in r.output
+    r = cli("runs", "diff", "first look", str(tmp_path / "out"), "--json")
+    d = json.loads(r.output)
+    assert d["changes"] == [] and d["unchanged"] == d["counts_a"]["presumption"] + d["counts_a"]["review"] + \
+        d["counts_a"]["clear"]
+    r = cli("runs", "diff", "no such run", "first look")
+    assert r.exit_code == 2 and "no run 'no such run'" in r.output
