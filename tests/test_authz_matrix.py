@@ -66,6 +66,11 @@ from laborlens.cases import web as _cases_web  # noqa: E402
 
 RULES.update({k: (PUBLIC if v == "public" else v)
               for k, v in {**_cases_api.ROUTE_ROLES, **_cases_web.ROUTE_ROLES}.items()})
+# The review loop declares its least role per route next to the routes, too.
+from laborlens.api import routes_review as _review_api  # noqa: E402
+from laborlens.web import pages_review as _review_web  # noqa: E402
+
+RULES.update({**_review_api.ROUTE_ROLES, **_review_web.ROUTE_ROLES})
 _user_names = (f"user{i}" for i in itertools.count())
 
 

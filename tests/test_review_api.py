@@ -52,8 +52,8 @@ def test_queue_bulk_decision_and_diff(setup, matcher, tmp_path):  # noqa: F811
     assert all(i["decision"].startswith("dismissed by analyst on ") for i in decided)
 
     second = screen_run(ctx, matcher, tmp_path, "", parties=parties, links=links)
-    assert c.put(f"/api/runs/{second}/name", json={"name": "after review"}, headers=vw).status_code == 403
-    assert c.put(f"/api/runs/{second}/name", json={"name": "after review"}, headers=an).json()["name"] == \
+    assert c.post(f"/api/runs/{second}/name", json={"name": "after review"}, headers=vw).status_code == 403
+    assert c.post(f"/api/runs/{second}/name", json={"name": "after review"}, headers=an).json()["name"] == \
         "after review"
     runs = c.get("/api/runs", headers=vw).json()["runs"]
     assert [r["name"] for r in runs] == ["after review", "first"]

@@ -86,11 +86,11 @@ def create_app(settings: Settings, *, upload_limit: int = DEFAULT_UPLOAD_LIMIT, 
     runner.recover()
 
     from laborlens.api import routes_admin, routes_jobs, routes_review, routes_screen
-    from laborlens.web import pages_admin, pages_jobs, pages_main
+    from laborlens.web import pages_admin, pages_jobs, pages_main, pages_review
 
     for r in (routes_screen.router, routes_jobs.router, routes_admin.router, routes_review.router):
         app.include_router(r, responses=ERROR_RESPONSES)
-    for r in (pages_main.router, pages_jobs.router, pages_admin.router):
+    for r in (pages_main.router, pages_jobs.router, pages_admin.router, pages_review.router):
         app.include_router(r, include_in_schema=False)
     # Case work (RRM petitions, defenders, missions, safeguards, progress review) on the same roles
     from laborlens.api.auth import require, viewer

@@ -57,8 +57,16 @@ def status_and_message(exc: Exception) -> tuple[int, str]:
     return 500, "internal error: the problem has been logged"
 
 
+def _bad_path(exc: Exception) -> bool:
+    """A malformed id in the URL (``/jobs/not-a-job``): for a person that page does not exist."""
+    return isinstance(exc, RequestValidationError) and bool(exc.errors()) and all(
+        (err.get("loc") or ("",))[0] == "path" for err in exc.errors())
+
+
 async def handle(request: Request, exc: Exception) -> Response:
     status, message = status_and_message(exc)
+    if _bad_path(exc) and not is_api(request):
+        status, message = 404, f"There is no page at {request.url.path}: check the link or go back."
     if status >= 500:
         log.error("internal error on %s %s", request.method, request.url.path, exc_info=exc)
     headers = dict(getattr(exc, "headers", None) or {})

@@ -17,6 +17,9 @@ from laborlens.service import Context
 from laborlens.service import review as uc
 
 router = APIRouter(prefix="/api", tags=["review queue, runs"])
+ROUTE_ROLES = {("GET", "/api/review/queue"): "viewer", ("POST", "/api/review/decisions"): "analyst",
+               ("POST", "/api/review/assign"): "analyst", ("GET", "/api/runs"): "viewer",
+               ("POST", "/api/runs/{run_id}/name"): "analyst", ("GET", "/api/runs/{a}/diff/{b}"): "viewer"}
 Viewer = Annotated[Principal, Depends(auth.viewer)]
 Analyst = Annotated[Principal, Depends(auth.analyst)]
 
@@ -89,7 +92,7 @@ def get_runs(user: Viewer, store: StoreDep, limit: Annotated[int, Query(ge=1, le
     return {"runs": [r.to_dict() for r in list_runs(store, limit)]}
 
 
-@router.put("/runs/{run_id}/name")
+@router.post("/runs/{run_id}/name")
 def put_run_name(request: Request, user: Analyst, run_id: str, body: RunNameIn) -> dict[str, str]:
     return {"id": run_id, "name": uc.name_run(context(request, user), run_id, body.name)}
 

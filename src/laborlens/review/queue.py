@@ -44,7 +44,8 @@ class QueueItem:
     explanation: str
     run: RunRef
     runs: int = 1  # runs that found this match
-    importers: list[str] = field(default_factory=list)
+    importers: list[str] = field(default_factory=list)  # names
+    importer_ids: list[str] = field(default_factory=list)
     sectors: list[str] = field(default_factory=list)
     shipments: list[str] = field(default_factory=list)
     assignee: str = ""
@@ -63,6 +64,7 @@ class QueueItem:
             "score": round(self.score, 4),
             "explanation": self.explanation, "run_id": self.run.id, "run_name": self.run.name,
             "run_at": self.run.created_at.isoformat(), "runs": self.runs, "importers": self.importers,
+            "importer_ids": self.importer_ids,
             "sectors": self.sectors, "shipments": self.shipments[:50], "assignee": self.assignee,
             "decision": self.decision.describe() if self.decision else "",
         }
@@ -88,7 +90,8 @@ class QueueFilter:
             return False
         if self.sector and not any(self.sector.lower() in s.lower() for s in item.sectors):
             return False
-        if self.importer and not any(self.importer.lower() in i.lower() for i in item.importers):
+        if self.importer and not any(self.importer.lower() in i.lower()
+                                     for i in (*item.importers, *item.importer_ids)):
             return False
         if self.assignee == "-":
             return not item.assignee
@@ -101,16 +104,18 @@ def latest_assignments(store: Store) -> dict[Key, str]:
                 for a in s.scalars(select(ReviewAssignment).order_by(ReviewAssignment.id))}
 
 
-def _context(r: ScreenResult) -> dict[str, tuple[set[str], set[str], list[str]]]:
-    """party id → (importer names, priority sectors, shipment ids) of the shipments it takes part in."""
-    out: dict[str, tuple[set[str], set[str], list[str]]] = defaultdict(lambda: (set(), set(), []))
+_Ctx = tuple[set[str], set[str], set[str], list[str]]
+
+
+def _context(r: ScreenResult) -> dict[str, _Ctx]:
+    """party id → (importer names, importer ids, priority sectors, shipment ids) of its shipments."""
+    out: dict[str, _Ctx] = defaultdict(lambda: (set(), set(), set(), []))
     for v in r.verdicts:
         involved = {v.exporter_id, *v.path, *v.untraced, *(str(p[0]) for p in v.upstream_parties if p)}
         for pid in involved:
-            imp, sec, ships = out[pid]
+            imp, ids, sec, ships = out[pid]
             imp.add(r.party_name(v.importer_id))
-            if v.importer_id:
-                imp.add(v.importer_id)
+            ids.add(v.importer_id)
             if v.priority_sector:
                 sec.add(v.priority_sector)
             ships.append(v.shipment_id)
@@ -131,7 +136,7 @@ def items_of(run: RunRef, r: ScreenResult) -> list[QueueItem]:
         p = r.parties.get(f.party_id)
         name = str(d.get("query") or (p.name if p else f.party_id))
         country = p.country if p else ""
-        imp, sec, ships = ctx.get(f.party_id, (set(), set(), []))
+        imp, ids, sec, ships = ctx.get(f.party_id, (set(), set(), set(), []))
         out.append(QueueItem(
             key=(name_key(name), iso2(country), entity), party_id=f.party_id, party_name=name,
             country=country,
@@ -139,6 +144,7 @@ def items_of(run: RunRef, r: ScreenResult) -> list[QueueItem]:
             list_name=str(d.get("list_name") or f.source), edition=str(d.get("edition") or f.edition),
             rule=f.rule, severity=f.severity, score=float(d.get("score") or 0.0),
             explanation=str(d.get("explanation") or f.summary), run=run, importers=sorted(imp),
+            importer_ids=sorted(ids),
             sectors=sorted(sec), shipments=list(ships)))
     return out
 

@@ -23,7 +23,8 @@ templates.env.filters["when"] = lambda d: (d.strftime("%Y-%m-%d %H:%M") if isins
 templates.env.filters["pct"] = lambda x: f"{100 * float(x or 0):.0f}%"
 
 NAV = (("dashboard", "/", "Dashboard", "viewer"), ("check", "/check", "Check a name", "viewer"),
-       ("upload", "/upload", "Screen files", "analyst"), ("lists", "/lists", "Lists", "viewer"),
+       ("upload", "/upload", "Screen files", "analyst"), ("review", "/review", "Review queue", "viewer"),
+       ("runs", "/runs", "Runs", "viewer"), ("lists", "/lists", "Lists", "viewer"),
        ("cases", "/cases/rrm", "Case work", "viewer"),
        ("audit", "/audit", "Audit log", "admin"), ("users", "/users", "Users", "admin"))
 

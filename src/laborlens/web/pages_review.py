@@ -1,0 +1,175 @@
+"""Pages of the review loop: the queue (filters and page in the URL, bulk confirm/dismiss with a note,
+assignment, CSV/XLSX export of the filtered rows), the runs list (names) and the run diff."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
+from sqlalchemy import select
+from starlette.responses import Response
+
+from laborlens.api import auth
+from laborlens.api.auth import Principal
+from laborlens.api.deps import StoreDep
+from laborlens.errors import InputError
+from laborlens.review import (
+    QueueFilter,
+    QueueItem,
+    diff_results,
+    list_runs,
+    load_run_result,
+    paginate,
+    review_queue,
+)
+from laborlens.service import Context
+from laborlens.service import review as uc
+from laborlens.store.models import User
+from laborlens.web.render import flash, redirect, render, safe_next
+
+router = APIRouter()
+ROUTE_ROLES = {("GET", "/review"): "viewer", ("POST", "/review/decide"): "analyst",
+               ("POST", "/review/assign"): "analyst", ("GET", "/runs"): "viewer",
+               ("POST", "/runs/{run_id}/name"): "analyst", ("GET", "/runs/diff"): "viewer"}
+Viewer = Annotated[Principal, Depends(auth.viewer)]
+Analyst = Annotated[Principal, Depends(auth.analyst)]
+EXPORT_COLUMNS = ("party_id", "party_name", "country", "entity_id", "entity_name", "list_name", "edition",
+                  "severity", "score", "run_id", "run_name", "run_at", "runs", "importers", "sectors",
+                  "assignee", "decision", "explanation")
+
+
+def _ctx(request: Request, user: Principal) -> Context:
+    return Context(request.app.state.settings, request.app.state.store, user)
+
+
+def _subject_value(it: QueueItem) -> str:
+    return json.dumps([it.party_name, it.entity_id, it.list_name, it.country, it.party_id, it.run.id],
+                      ensure_ascii=False)
+
+
+def _subjects(values: list[str]) -> list[uc.Subject]:
+    out = []
+    for i, v in enumerate(values, 1):
+        try:
+            parts = [str(x) for x in json.loads(v)]
+            out.append(uc.Subject(*parts[:6]))
+        except (ValueError, TypeError) as exc:
+            raise InputError(f"selected match {i} is not readable", column="subject") from exc
+    return out
+
+
+def _export_rows(items: list[QueueItem]) -> list[list[str]]:
+    rows = []
+    for it in items:
+        d = it.to_dict()
+        rows.append([", ".join(d[c]) if isinstance(d[c], list) else str(d[c]) for c in EXPORT_COLUMNS])
+    return rows
+
+
+def export(items: list[QueueItem], fmt: str, stem: str) -> Response:
+    """The rows the filters show (every page), as CSV or XLSX."""
+    rows = _export_rows(items)
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+
+        wb = Workbook()
+        ws = wb.active
+        ws.title = "review queue"
+        ws.append(list(EXPORT_COLUMNS))
+        for r in rows:
+            ws.append(r)
+        buf = io.BytesIO()
+        wb.save(buf)
+        disposition = f'attachment; filename="{stem}.xlsx"'
+        return Response(buf.getvalue(), headers={"Content-Disposition": disposition},
+                        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    buf_s = io.StringIO()
+    w = csv.writer(buf_s)
+    w.writerow(EXPORT_COLUMNS)
+    w.writerows(rows)
+    return Response(buf_s.getvalue(), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{stem}.csv"'})
+
+
+@router.get("/review")
+def review_page(request: Request, user: Viewer, store: StoreDep,
+                rule: Annotated[str, Query(max_length=50)] = "",
+                list: Annotated[str, Query(max_length=100)] = "",  # noqa: A002 - the URL parameter's name
+                sector: Annotated[str, Query(max_length=200)] = "",
+                importer: Annotated[str, Query(max_length=200)] = "",
+                assignee: Annotated[str, Query(max_length=100)] = "",
+                decided: bool = False,
+                page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+                per_page: Annotated[int, Query(ge=1, le=500)] = 50,
+                format: Annotated[str, Query(pattern="^(html|csv|xlsx)$")] = "html") -> Response:  # noqa: A002
+    flt = QueueFilter(rule, list, sector, importer, assignee, decided)
+    items = review_queue(store, flt)
+    if format != "html":
+        return export(items, format, "review-queue")
+    params = {k: v for k, v in (("rule", rule), ("list", list), ("sector", sector), ("importer", importer),
+                                ("assignee", assignee), ("decided", "true" if decided else "")) if v}
+    with store.session() as s:
+        analysts = [u.username for u in s.scalars(select(User).where(User.disabled.is_(False)))
+                    if u.role in ("analyst", "admin")]
+    all_items = review_queue(store, QueueFilter(include_decided=decided))
+    choices = {
+        "list": sorted({it.list_name for it in all_items}),
+        "sector": sorted({sec for it in all_items for sec in it.sectors}),
+    }
+    return render(request, "review.html", active="review", p=paginate(items, page, per_page), flt=flt,
+                  params=params, query=urlencode(params), analysts=analysts, choices=choices,
+                  subject_value=_subject_value, back=str(request.url.path) + ("?" + request.url.query
+                                                                              if request.url.query else ""))
+
+
+@router.post("/review/decide")
+def review_decide(request: Request, user: Analyst,
+                  verdict: Annotated[str, Form(pattern="^(confirmed|dismissed)$")],
+                  subject: Annotated[list[str] | None, Form(max_length=uc.MAX_BULK)] = None,
+                  note: Annotated[str, Form(max_length=2000)] = "",
+                  back: Annotated[str, Form(max_length=2000)] = "/review") -> Response:
+    ids = uc.decide(_ctx(request, user), _subjects(subject or []), verdict, note)
+    flash(request, f"{verdict.capitalize()} {len(ids)} match(es) with your note; later screenings cite it.")
+    return redirect(safe_next(back, "/review"))
+
+
+@router.post("/review/assign")
+def review_assign(request: Request, user: Analyst,
+                  subject: Annotated[list[str] | None, Form(max_length=uc.MAX_BULK)] = None,
+                  assignee: Annotated[str, Form(max_length=100)] = "",
+                  back: Annotated[str, Form(max_length=2000)] = "/review") -> Response:
+    n = uc.assign(_ctx(request, user), _subjects(subject or []), assignee)
+    flash(request, f"{n} match(es) " + (f"assigned to {assignee}." if assignee else "returned to the pool."))
+    return redirect(safe_next(back, "/review"))
+
+
+@router.get("/runs")
+def runs_page(request: Request, user: Viewer, store: StoreDep) -> Response:
+    runs = list_runs(store, 500)
+    done = [r for r in runs if r.status == "done"]
+    return render(request, "runs.html", active="runs", runs=runs, done=done)
+
+
+@router.post("/runs/{run_id}/name")
+def runs_name(request: Request, user: Analyst, run_id: Annotated[str, Path(pattern=r"^[0-9a-f]{16}$")],
+              name: Annotated[str, Form(max_length=200)] = "",
+              back: Annotated[str, Form(max_length=2000)] = "/runs") -> Response:
+    uc.name_run(_ctx(request, user), run_id, name)
+    flash(request, f"Run {run_id[:8]} named {name!r}." if name.strip() else f"Run {run_id[:8]}: name removed")
+    return redirect(safe_next(back, "/runs"))
+
+
+@router.get("/runs/diff")
+def diff_page(request: Request, user: Viewer, store: StoreDep,
+              a: Annotated[str, Query(min_length=1, max_length=200)],
+              b: Annotated[str, Query(min_length=1, max_length=200)],
+              kind: Annotated[str, Query(max_length=40)] = "") -> Response:
+    (ra, res_a), (rb, res_b) = load_run_result(store, a), load_run_result(store, b)
+    d = diff_results(res_a, res_b, ra.label, rb.label)
+    changes = [c for c in d.changes if not kind or c.kind == kind]
+    return render(request, "run_diff.html", active="runs", d=d, ra=ra, rb=rb, changes=changes, kind=kind,
+                  by_kind=d.by_kind())
