@@ -18,6 +18,11 @@ class Settings(BaseSettings):
     home: Path = Field(default_factory=lambda: Path.home() / ".laborlens")
     db: str | None = None
     workers: int = 0  # 0 means "all cores"
+    # grievances: days staff have to acknowledge / start investigating a report; the SMS webhook's secret
+    grievance_ack_days: int = 7
+    grievance_investigate_days: int = 30
+    grievance_webhook_secret: str = ""
+    grievance_webhook_url: str = ""  # the public URL the provider signs, when a proxy rewrites it
 
     @property
     def db_url(self) -> str:

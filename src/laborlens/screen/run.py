@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from laborlens.grievances.findings import findings_from_store as grievance_findings_from_store
 from laborlens.match.matcher import Matcher
 from laborlens.model import Finding, Link, Party, Shipment
 from laborlens.screen.findings import link_findings, list_findings, party_severity, xuar_findings
@@ -71,7 +72,7 @@ def _noop(_f: float, _m: str) -> None:
 
 def screen_tables(parties: Sequence[Party], links: Sequence[Link] | LinkColumns, shipments: Sequence[Shipment],
                   matcher: Matcher, decisions: dict | None = None, material_map: MaterialMap | None = None,
-                  progress: Progress | None = None) -> ScreenResult:
+                  progress: Progress | None = None, store=None) -> ScreenResult:
     progress = progress or _noop
     mmap = material_map or MaterialMap.default()
     by_id = {p.id: p for p in parties}
@@ -83,6 +84,7 @@ def screen_tables(parties: Sequence[Party], links: Sequence[Link] | LinkColumns,
     scopes = [e for e in matcher.entries if e.kind == "scope" and e.list_name == "wro"]
     findings += link_findings(by_id, links, wro_edition, scopes if any(
         e.list_name == "wro" for e in matcher.entries) else None)
+    findings += grievance_findings_from_store(store, parties)  # open credible worker grievances (review)
     progress(0.5, "checking volumes (mass balance)")
     mb = mass_balance(links, shipments, material_map=mmap)
     for flag in mb.flags:
@@ -256,7 +258,7 @@ def screen_dir(data_dir: Path, out_dir: Path, settings=None, progress: Progress 
     with store.session() as s:
         decisions = latest_decisions(s)
     mmap = MaterialMap.default().with_bom(bom) if bom else None
-    result = screen_tables(parties, links, shipments, matcher, decisions, mmap, progress)
+    result = screen_tables(parties, links, shipments, matcher, decisions, mmap, progress, store=store)
     progress(0.9, "writing the evidence pack")
     write_outputs(result, Path(out_dir), html=html, pdf=pdf)
     progress(1.0, "done")
