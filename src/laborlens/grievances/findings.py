@@ -77,9 +77,10 @@ def grievance_findings(parties: Sequence[Party], signals: Sequence[GrievanceSign
                        "received_on": sg.received_on}
             if sg.excerpt:
                 details["excerpt"] = sg.excerpt
+            shared = f'; staff excerpt: "{sg.excerpt}"' if sg.excerpt else ""
             out.append(Finding(p.id, RULE, "review",
                                f"open credible worker grievance {sg.ref} ({sg.status}) reports forced-labour "
-                               f"indicators: {labels}", "grievances", sg.received_on, details))
+                               f"indicators: {labels}{shared}", "grievances", sg.received_on, details))
     return out
 
 
