@@ -30,9 +30,9 @@ def users(app):
 
 
 def _code(html: str) -> str:
-    m = re.search(r'class="code" lang="en">([0-9A-Z-]+)<', html)
+    m = re.search(r'<p class="code"[^>]*>(.*?)</p>', html)
     assert m, "no receipt code on the page"
-    return m.group(1)
+    return re.sub(r"<[^>]+>", "", m.group(1))
 
 
 WORDS = {"en": "The supervisor keeps our ID cards.", "es": "El supervisor guarda nuestras credenciales.",
