@@ -32,8 +32,12 @@ class Staff:
     def __init__(self, settings: Settings, store: Store) -> None:
         self.settings, self.store, self.users = settings, store, {}
         with store.session() as s:
-            for name, role in (("viewer", "viewer"), ("analyst", "analyst"), ("analyst2", "analyst"),
-                               ("admin", "admin")):
+            for name, role in (
+                ("viewer", "viewer"),
+                ("analyst", "analyst"),
+                ("analyst2", "analyst"),
+                ("admin", "admin"),
+            ):
                 u = accounts.add_user(s, name, PASSWORD, role)
                 self.users[name] = Principal(u.id, u.username, u.role, "cli")
 

@@ -66,7 +66,8 @@ def test_intake_in_each_language_keeps_the_words_as_written(staff: Staff, lang: 
         assert WORDS[lang].encode() not in blob
         g = s.execute(select(Grievance)).scalar()
         assert g.receipt_sha256 == receipt.digest(r.code) and r.code not in json.dumps(
-            [g.ref, g.receipt_sha256, g.language])
+            [g.ref, g.receipt_sha256, g.language]
+        )
 
 
 def test_receipt_codes_have_100_bits_and_read_back_forgivingly() -> None:
@@ -89,7 +90,10 @@ def test_follow_up_reads_replies_and_adds_information(staff: Staff) -> None:
     assert ref == r.ref
     view = intake.follow_up(staff.worker(), r.code)
     assert [(m.who, m.text) for m in view.messages] == [
-        ("worker", WORDS["es"]), ("staff", "Gracias. ¿En qué turno trabaja?"), ("worker", "Turno de noche, línea 3.")]
+        ("worker", WORDS["es"]),
+        ("staff", "Gracias. ¿En qué turno trabaja?"),
+        ("worker", "Turno de noche, línea 3."),
+    ]
     with pytest.raises(intake.UnknownReceipt):
         intake.follow_up(staff.worker(), receipt.new_code())
     with pytest.raises(intake.UnknownReceipt):
@@ -105,13 +109,21 @@ def test_anonymous_by_default_contact_only_with_consent(staff: Staff) -> None:
     assert va.contact is None and not va.summary.has_contact
     assert vb.contact == "+84 912 345 679" and vb.names == "Nguyen Van A" and vb.summary.has_contact
     with staff.store.session() as s:
-        dump = json.dumps([[e.kind, e.data, e.actor, str(e.recorded_at)] for e in
-                           s.execute(select(GrievanceEvent)).scalars()], ensure_ascii=False)
-        audit_dump = json.dumps([[e.actor, e.action, e.target, e.detail] for e in audit_events(s)],
-                                ensure_ascii=False)
+        dump = json.dumps(
+            [
+                [e.kind, e.data, e.actor, str(e.recorded_at)]
+                for e in s.execute(select(GrievanceEvent)).scalars()
+            ],
+            ensure_ascii=False,
+        )
+        audit_dump = json.dumps(
+            [[e.actor, e.action, e.target, e.detail] for e in audit_events(s)], ensure_ascii=False
+        )
         # worker events carry a day, no time of day; no number, name or word in clear anywhere
-        assert all(e.recorded_at is None for e in s.execute(select(GrievanceEvent).where(
-            GrievanceEvent.actor == "worker")).scalars())
+        assert all(
+            e.recorded_at is None
+            for e in s.execute(select(GrievanceEvent).where(GrievanceEvent.actor == "worker")).scalars()
+        )
     for secret in ("912 345", "Nguyen", "passports"):
         assert secret not in dump and secret not in audit_dump
 
@@ -203,11 +215,16 @@ def test_deadlines_acknowledge_investigate_and_plan(staff: Staff) -> None:
     assert s.deadlines[0].status == "done-late"
     assert (s.next_deadline.label, s.next_deadline.due) == ("start investigating", date(2026, 4, 9))
     triage.set_status(on(11), r.ref, "investigating")
-    triage.plan(on(11), r.ref, [("Return the passports", "2026-03-20", "brand"),
-                                ("Pay withheld wages", "2026-04-30", "")])
+    triage.plan(
+        on(11),
+        r.ref,
+        [("Return the passports", "2026-03-20", "brand"), ("Pay withheld wages", "2026-04-30", "")],
+    )
     s = views.board(on(21))[0]
-    assert [(d.label, d.status) for d in s.deadlines[2:]] == [("step 1: Return the passports", "overdue"),
-                                                              ("step 2: Pay withheld wages", "pending")]
+    assert [(d.label, d.status) for d in s.deadlines[2:]] == [
+        ("step 1: Return the passports", "overdue"),
+        ("step 2: Pay withheld wages", "pending"),
+    ]
     triage.step_done(on(22), r.ref, 1)
     s = views.board(on(22))[0]
     assert s.deadlines[2].status == "done-late" and s.next_deadline.label.startswith("step 2")
@@ -227,8 +244,11 @@ def test_board_orders_overdue_first_and_ack_days_configurable(settings, store) -
     assert rows[1].next_deadline.due == date(2026, 3, 4)
 
 
-@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 1, 1)), st.integers(0, 400),
-       st.integers(-400, 400))
+@given(
+    st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 1, 1)),
+    st.integers(0, 400),
+    st.integers(-400, 400),
+)
 def test_due_status_properties(due: date, soon: int, offset: int) -> None:
     from datetime import timedelta
 
@@ -248,7 +268,9 @@ def test_party_search_through_the_matcher_link_and_create(staff: Staff) -> None:
     _store_party(staff.store, "P-GLASS", "Malaysia Glass Sdn Bhd", "MY")
     r = _report(staff)
     admin = staff.ctx("admin")
-    found = __import__("laborlens.grievances.parties", fromlist=["x"]).search_parties(admin, "HOSHINE SILICON")
+    found = __import__("laborlens.grievances.parties", fromlist=["x"]).search_parties(
+        admin, "HOSHINE SILICON"
+    )
     assert found and found[0].party_id == "P-HOSH"
     triage.link_party(admin, r.ref, "P-HOSH")
     assert views.get_grievance(admin, r.ref).summary.party_name.startswith("Hoshine")
@@ -282,8 +304,12 @@ def test_finding_only_for_open_credible_forced_labour(staff: Staff) -> None:
     with staff.store.session() as s:
         sig = load_signals(s)
     assert [x.ref for x in sig] == [ok]
-    screened = [Party("S3", "HOSHINE SILICON INDUSTRY (SHANSHAN) CO", "CN"), Party("P-HOSH", "renamed", ""),
-                Party("X", "Hoshine Silicon Industry (Shanshan) Co", "US"), Party("Y", "Other Co", "CN")]
+    screened = [
+        Party("S3", "HOSHINE SILICON INDUSTRY (SHANSHAN) CO", "CN"),
+        Party("P-HOSH", "renamed", ""),
+        Party("X", "Hoshine Silicon Industry (Shanshan) Co", "US"),
+        Party("Y", "Other Co", "CN"),
+    ]
     f = findings_from_store(staff.store, screened)
     assert sorted(x.party_id for x in f) == ["P-HOSH", "S3"]  # by id, or by name in a compatible country
     assert {x.rule for x in f} == {"grievance"} and {x.severity for x in f} == {"review"}
@@ -303,8 +329,11 @@ def test_grievance_reaches_the_verdict_as_review_never_presumption(staff: Staff,
 
     _store_party(staff.store, "SUP", "Bac Ninh Garment Co", "VN")
     _credible(staff, issues=("excessive_overtime", "withholding_of_wages"), pid="SUP")
-    parties = [Party("IMP", "Acme Imports", "US"), Party("SUP", "Bac Ninh Garment Co", "VN"),
-               Party("FAB", "Hanoi Fabric Co", "VN")]
+    parties = [
+        Party("IMP", "Acme Imports", "US"),
+        Party("SUP", "Bac Ninh Garment Co", "VN"),
+        Party("FAB", "Hanoi Fabric Co", "VN"),
+    ]
     links = [Link("FAB", "SUP", "fabric"), Link("SUP", "IMP", "shirts")]
     ships = [Shipment("SH1", "IMP", "SUP", "shirts", "6205.20", "cotton shirts")]
     m = matcher_for_store(staff.store)
@@ -324,8 +353,9 @@ def test_escalation_to_rrm_and_defender(staff: Staff) -> None:
     triage.create_party(admin, r.ref, name="Autopartes del Bajío", country="MX")
     triage.triage(admin, r.ref, issues=["freedom_of_association"], severity="high", credible=True)
     case = escalate.to_rrm(admin, r.ref, sector="auto parts")
-    person = escalate.to_defender(admin, r.ref, person="Juana Pérez", country="Mexico",
-                                  threats=["harassment"], risk="high")
+    person = escalate.to_defender(
+        admin, r.ref, person="Juana Pérez", country="Mexico", threats=["harassment"], risk="high"
+    )
     with staff.store.session() as s:
         p = s.get(RrmPetition, case)
         assert p.anonymous and p.petitioner == "" and "Freedom of association" in p.allegations

@@ -32,8 +32,13 @@ def test_public_report_on_a_phone_without_javascript(server):  # noqa: F811
     with sync_playwright() as p:
         b = _launch(p)
         try:
-            ctx = b.new_context(viewport={"width": 360, "height": 740}, java_script_enabled=False,
-                                device_scale_factor=2, is_mobile=True, has_touch=True)
+            ctx = b.new_context(
+                viewport={"width": 360, "height": 740},
+                java_script_enabled=False,
+                device_scale_factor=2,
+                is_mobile=True,
+                has_touch=True,
+            )
             page = ctx.new_page()
             page.goto(server + "/report")
             # nothing wider than the screen: no sideways scrolling on a small phone
@@ -44,7 +49,9 @@ def test_public_report_on_a_phone_without_javascript(server):  # noqa: F811
             page.get_by_role("button", name="Change").click()
             page.wait_for_load_state()
             assert page.locator("html").get_attribute("lang") == "vi"
-            page.get_by_label("Chuyện gì đã xảy ra?").fill("Chúng tôi phải làm đến 11 giờ đêm mà không được trả tiền.")
+            page.get_by_label("Chuyện gì đã xảy ra?").fill(
+                "Chúng tôi phải làm đến 11 giờ đêm mà không được trả tiền."
+            )
             page.get_by_label("Nơi làm việc").fill("Xưởng may Bắc Ninh")
             page.screenshot(path=str(SHOTS / "41-report-vi-filled-360.png"), full_page=True)
             page.get_by_role("button", name="Gửi báo cáo").click()

@@ -35,9 +35,14 @@ def _code(html: str) -> str:
     return re.sub(r"<[^>]+>", "", m.group(1))
 
 
-WORDS = {"en": "The supervisor keeps our ID cards.", "es": "El supervisor guarda nuestras credenciales.",
-         "zh-Hans": "主管扣留了我们的身份证。", "vi": "Quản đốc giữ thẻ căn cước của chúng tôi.",
-         "bn": "সুপারভাইজার আমাদের পরিচয়পত্র রেখে দেন।", "id": "Mandor menahan KTP kami."}
+WORDS = {
+    "en": "The supervisor keeps our ID cards.",
+    "es": "El supervisor guarda nuestras credenciales.",
+    "zh-Hans": "主管扣留了我们的身份证。",
+    "vi": "Quản đốc giữ thẻ căn cước của chúng tôi.",
+    "bn": "সুপারভাইজার আমাদের পরিচয়পত্র রেখে দেন।",
+    "id": "Mandor menahan KTP kami.",
+}
 
 
 @pytest.mark.parametrize("lang", list(LANGUAGES))
@@ -74,7 +79,9 @@ def test_follow_up_add_information_and_staff_reply(app, users) -> None:
     assert f'name="code" value="{code}"' in r.text
     ref = c.get("/api/grievances", headers=bearer(users, "admin")).json()[0]["ref"]
     h = bearer(users, "admin")
-    assert c.post(f"/api/grievances/{ref}/reply", json={"text": "We are looking into it."}, headers=h).json()["ok"]
+    assert c.post(f"/api/grievances/{ref}/reply", json={"text": "We are looking into it."}, headers=h).json()[
+        "ok"
+    ]
     assert "We are looking into it." in c.post("/report/follow-up", data={"code": code, "lang": "en"}).text
     bad = c.post("/report/follow-up", data={"code": "AAAA-BBBB-CCCC-DDDD-EEEE", "lang": "en"})
     assert bad.status_code == 404 and "not recognised" in bad.text
@@ -118,8 +125,11 @@ def test_webhook_signature_good_bad_missing(app, users) -> None:
     assert _sms(c, "hello", sig="AAAAAAAAAAAAAAAAAAAAAAAAAAA=").status_code == 403
     assert _sms(c, "hello", sig=None).status_code == 403
     forged = {"From": "+15005550006", "Body": "changed", "MessageSid": "SM123"}
-    wrong = c.post("/hooks/sms", data=forged, headers={"X-Twilio-Signature": signature(
-        SECRET, HOOK, {**forged, "Body": "original"})})
+    wrong = c.post(
+        "/hooks/sms",
+        data=forged,
+        headers={"X-Twilio-Signature": signature(SECRET, HOOK, {**forged, "Body": "original"})},
+    )
     assert wrong.status_code == 403
     assert len(c.get("/api/grievances", headers=bearer(users, "admin")).json()) == 1
 
@@ -137,8 +147,11 @@ def test_sms_follow_up_plain_reply_and_phone_never_stored(app, users) -> None:
     first = _sms(c, "Ang supervisor ay kumukuha ng aming sahod", sender="+639171234567")
     code = re.search(r"([0-9A-Z]{4}(?:-[0-9A-Z]{4}){4})", first.text).group(1)
     ref = c.get("/api/grievances", headers=bearer(users, "admin")).json()[0]["ref"]
-    c.post(f"/api/grievances/{ref}/reply", json={"text": "Thank you, we will call the brand."},
-           headers=bearer(users, "admin"))
+    c.post(
+        f"/api/grievances/{ref}/reply",
+        json={"text": "Thank you, we will call the brand."},
+        headers=bearer(users, "admin"),
+    )
     url = HOOK + "?reply=plain"
     r = _sms(c, f"{code} they also lock the gate", sender="+639171234567", url=url)
     assert r.headers["content-type"].startswith("text/plain")
@@ -146,10 +159,17 @@ def test_sms_follow_up_plain_reply_and_phone_never_stored(app, users) -> None:
     detail = c.get(f"/api/grievances/{ref}", headers=bearer(users, "admin")).json()
     assert detail["contact"] is None
     assert [e["text"] for e in detail["events"] if e["kind"] in ("report", "info")] == [
-        "Ang supervisor ay kumukuha ng aming sahod", "they also lock the gate"]
+        "Ang supervisor ay kumukuha ng aming sahod",
+        "they also lock the gate",
+    ]
     with app.state.store.engine.connect() as conn:
-        dump = repr([tuple(r) for t in ("grievances", "grievance_events", "audit_log")
-                     for r in conn.exec_driver_sql(f"select * from {t}")])
+        dump = repr(
+            [
+                tuple(r)
+                for t in ("grievances", "grievance_events", "audit_log")
+                for r in conn.exec_driver_sql(f"select * from {t}")
+            ]
+        )
     assert "639171234567" not in dump and "sahod" not in dump
     # with the contact keyword the worker asks to be contacted: the number is kept, sealed
     _sms(c, "CONTACT: please call me, they took my passport", sender="+639170000001")
@@ -159,27 +179,48 @@ def test_sms_follow_up_plain_reply_and_phone_never_stored(app, users) -> None:
 
 def test_staff_api_need_to_know(app, users) -> None:
     c = TestClient(app)
-    c.post("/report", data={"words": "Debt to the agent never ends", "lang": "en", "contact": "via union",
-                            "consent": "yes"})
+    c.post(
+        "/report",
+        data={
+            "words": "Debt to the agent never ends",
+            "lang": "en",
+            "contact": "via union",
+            "consent": "yes",
+        },
+    )
     ref = c.get("/api/grievances", headers=bearer(users, "viewer")).json()[0]["ref"]
     assert c.get("/api/grievances").status_code == 401
     for role, words in (("viewer", None), ("analyst", None), ("admin", "Debt to the agent never ends")):
         d = c.get(f"/api/grievances/{ref}", headers=bearer(users, role)).json()
         assert d["events"][0]["text"] == words
-    r = c.post(f"/api/grievances/{ref}/triage", json={"issues": ["debt_bondage"], "severity": "high"},
-               headers=bearer(users, "analyst"))
+    r = c.post(
+        f"/api/grievances/{ref}/triage",
+        json={"issues": ["debt_bondage"], "severity": "high"},
+        headers=bearer(users, "analyst"),
+    )
     assert r.status_code == 403
-    assert c.post(f"/api/grievances/{ref}/assign", json={"username": "analyst"},
-                  headers=bearer(users, "analyst")).status_code == 403
-    assert c.post(f"/api/grievances/{ref}/assign", json={"username": "analyst"},
-                  headers=bearer(users, "admin")).json()["ok"]
+    assert (
+        c.post(
+            f"/api/grievances/{ref}/assign", json={"username": "analyst"}, headers=bearer(users, "analyst")
+        ).status_code
+        == 403
+    )
+    assert c.post(
+        f"/api/grievances/{ref}/assign", json={"username": "analyst"}, headers=bearer(users, "admin")
+    ).json()["ok"]
     d = c.get(f"/api/grievances/{ref}", headers=bearer(users, "analyst")).json()
     assert d["may_see"] and d["contact"] == "via union"
-    r = c.post(f"/api/grievances/{ref}/triage", json={"issues": ["debt_bondage"], "severity": "high",
-                                                      "credible": True}, headers=bearer(users, "analyst"))
+    r = c.post(
+        f"/api/grievances/{ref}/triage",
+        json={"issues": ["debt_bondage"], "severity": "high", "credible": True},
+        headers=bearer(users, "analyst"),
+    )
     assert r.json()["ok"]
-    r = c.post(f"/api/grievances/{ref}/status", json={"status": "closed", "reason": "bogus"},
-               headers=bearer(users, "analyst"))
+    r = c.post(
+        f"/api/grievances/{ref}/status",
+        json={"status": "closed", "reason": "bogus"},
+        headers=bearer(users, "analyst"),
+    )
     assert r.status_code == 422 and "reason" in r.json()["error"]["message"]
     board = c.get("/api/grievances/board", headers=bearer(users, "viewer")).json()
     assert board[0]["next_deadline"]["label"] == "acknowledge" and "words" not in str(board)
@@ -200,15 +241,45 @@ def test_staff_pages_board_detail_and_forms(app, users) -> None:
     admin, csrf = browser(app, "admin", users)
     assert "Fire exits are locked" in admin.get(f"/grievances/{ref}").text
     assert admin.post(f"/grievances/{ref}/assign", data={"username": "analyst"}).status_code == 403  # no CSRF
-    assert admin.post(f"/grievances/{ref}/assign", data={"username": "analyst", "csrf": csrf}).status_code == 303
+    assert (
+        admin.post(f"/grievances/{ref}/assign", data={"username": "analyst", "csrf": csrf}).status_code == 303
+    )
     analyst, acsrf = browser(app, "analyst", users)
-    r = analyst.post(f"/grievances/{ref}/triage", data={"csrf": acsrf, "issues": ["osh", "abusive_conditions"],
-                                                         "severity": "critical", "credible": "yes"})
+    r = analyst.post(
+        f"/grievances/{ref}/triage",
+        data={
+            "csrf": acsrf,
+            "issues": ["osh", "abusive_conditions"],
+            "severity": "critical",
+            "credible": "yes",
+        },
+    )
     assert r.status_code == 303
-    assert analyst.post(f"/grievances/{ref}/status", data={"csrf": acsrf, "status": "acknowledged"}
-                        ).status_code == 303
+    assert (
+        analyst.post(f"/grievances/{ref}/status", data={"csrf": acsrf, "status": "acknowledged"}).status_code
+        == 303
+    )
     assert analyst.post(f"/grievances/{ref}/reply", data={"csrf": acsrf, "text": "Thanks"}).status_code == 303
-    assert analyst.post(f"/grievances/{ref}/plan", data={"csrf": acsrf, "action": "Unlock exits",
-                                                          "due": "2026-12-31"}).status_code == 303
+    assert (
+        analyst.post(
+            f"/grievances/{ref}/plan", data={"csrf": acsrf, "action": "Unlock exits", "due": "2026-12-31"}
+        ).status_code
+        == 303
+    )
     page = analyst.get(f"/grievances/{ref}").text
     assert "Unlock exits" in page and "acknowledged" in page and "Fire exits are locked" in page
+
+
+def test_access_log_drops_the_address_of_public_intake() -> None:
+    import logging
+
+    from laborlens.web.public_report import DropWorkerAddress
+
+    f = DropWorkerAddress()
+    rec = logging.LogRecord("uvicorn.access", logging.INFO, "", 0, '%s - "%s %s HTTP/%s" %d',
+                            ("203.0.113.9:5123", "POST", "/report/follow-up", "1.1", 200), None)
+    assert f.filter(rec) and "203.0.113.9" not in rec.getMessage()
+    staff = logging.LogRecord("uvicorn.access", logging.INFO, "", 0, '%s - "%s %s HTTP/%s" %d',
+                              ("203.0.113.9:5123", "GET", "/grievances", "1.1", 200), None)
+    assert f.filter(staff) and "203.0.113.9" in staff.getMessage()
+    assert any(isinstance(x, DropWorkerAddress) for x in logging.getLogger("uvicorn.access").filters)

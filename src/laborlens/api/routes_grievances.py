@@ -101,8 +101,9 @@ def _ok(**extra: Any) -> dict:
 
 
 @router.get("")
-def list_grievances(request: Request, who: Viewer, status: Annotated[str, Query(max_length=20)] = "",
-                    mine: bool = False) -> list[dict]:
+def list_grievances(
+    request: Request, who: Viewer, status: Annotated[str, Query(max_length=20)] = "", mine: bool = False
+) -> list[dict]:
     """Every grievance: categories, party, assignees and deadlines (no words, contact or names)."""
     return [views.as_dict(x) for x in views.list_grievances(context(request, who), status=status, mine=mine)]
 
@@ -114,18 +115,26 @@ def board(request: Request, who: Viewer, include_closed: bool = False) -> list[d
 
 
 @router.get("/export")
-def export(request: Request, who: Analyst, format: Annotated[str, Query(pattern="^(json|csv)$")] = "json"
-           ) -> Response:
+def export(
+    request: Request, who: Analyst, format: Annotated[str, Query(pattern="^(json|csv)$")] = "json"
+) -> Response:
     """Redacted export: categories, party and staff's shareable excerpts only."""
     body = views.export_redacted(context(request, who), format)
     media = "application/json" if format == "json" else "text/csv"
-    return Response(body, media_type=media,
-                    headers={"Content-Disposition": f'attachment; filename="grievances-redacted.{format}"'})
+    return Response(
+        body,
+        media_type=media,
+        headers={"Content-Disposition": f'attachment; filename="grievances-redacted.{format}"'},
+    )
 
 
 @router.get("/parties")
-def search_parties(request: Request, who: Analyst, q: Annotated[str, Query(max_length=300)],
-                   country: Annotated[str, Query(max_length=2)] = "") -> list[dict]:
+def search_parties(
+    request: Request,
+    who: Analyst,
+    q: Annotated[str, Query(max_length=300)],
+    country: Annotated[str, Query(max_length=2)] = "",
+) -> list[dict]:
     """Store parties whose name matches ``q`` (through the matcher), best first."""
     return [asdict(c) for c in parties.search_parties(context(request, who), q, country)]
 
@@ -134,8 +143,13 @@ def search_parties(request: Request, who: Analyst, q: Annotated[str, Query(max_l
 def get_grievance(request: Request, who: Viewer, ref: Ref) -> dict:
     """One grievance; ``events[].text``, ``contact`` and ``names`` are null unless you may see them."""
     v = views.get_grievance(context(request, who), ref)
-    return {"summary": views.as_dict(v.summary), "may_see": v.may_see, "contact": v.contact, "names": v.names,
-            "events": [asdict(e) for e in v.events]}
+    return {
+        "summary": views.as_dict(v.summary),
+        "may_see": v.may_see,
+        "contact": v.contact,
+        "names": v.names,
+        "events": [asdict(e) for e in v.events],
+    }
 
 
 @router.post("/{ref}/assign")
@@ -152,15 +166,24 @@ def unassign(request: Request, who: Admin, ref: Ref, body: AssignIn) -> dict:
 
 @router.post("/{ref}/triage")
 def triage_grievance(request: Request, who: Analyst, ref: Ref, body: TriageIn) -> dict:
-    triage.triage(context(request, who), ref, issues=body.issues, severity=body.severity,
-                  credible=body.credible, version=body.version)
+    triage.triage(
+        context(request, who),
+        ref,
+        issues=body.issues,
+        severity=body.severity,
+        credible=body.credible,
+        version=body.version,
+    )
     return _ok()
 
 
 @router.post("/{ref}/status")
 def set_status(request: Request, who: Analyst, ref: Ref, body: StatusIn) -> dict:
-    return _ok(status=triage.set_status(context(request, who), ref, body.status, reason=body.reason,
-                                        version=body.version))
+    return _ok(
+        status=triage.set_status(
+            context(request, who), ref, body.status, reason=body.reason, version=body.version
+        )
+    )
 
 
 @router.post("/{ref}/reply")
@@ -178,7 +201,9 @@ def note(request: Request, who: Analyst, ref: Ref, body: TextIn) -> dict:
 
 @router.post("/{ref}/plan")
 def plan(request: Request, who: Analyst, ref: Ref, body: PlanIn) -> dict:
-    n = triage.plan(context(request, who), ref, [(i.action, i.due, i.owner) for i in body.items], body.version)
+    n = triage.plan(
+        context(request, who), ref, [(i.action, i.due, i.owner) for i in body.items], body.version
+    )
     return _ok(steps=n)
 
 
@@ -200,8 +225,9 @@ def party(request: Request, who: Analyst, ref: Ref, body: PartyIn) -> dict:
     """Link an existing party (``party_id``) or create one (``name`` and ``country``)."""
     ctx = context(request, who)
     if body.name:
-        p = triage.create_party(ctx, ref, name=body.name, country=body.country, address=body.address,
-                                party_id=body.party_id)
+        p = triage.create_party(
+            ctx, ref, name=body.name, country=body.country, address=body.address, party_id=body.party_id
+        )
     else:
         p = triage.link_party(ctx, ref, body.party_id)
     return _ok(party_id=p.id)
@@ -210,12 +236,29 @@ def party(request: Request, who: Analyst, ref: Ref, body: PartyIn) -> dict:
 @router.post("/{ref}/escalate/rrm")
 def escalate_rrm(request: Request, who: Analyst, ref: Ref, body: RrmIn) -> dict:
     """Open an anonymous RRM petition about the linked Mexican facility."""
-    return _ok(case=escalate.to_rrm(context(request, who), ref, sector=body.sector, filed_on=body.filed_on,
-                                    state=body.state, municipality=body.municipality))
+    return _ok(
+        case=escalate.to_rrm(
+            context(request, who),
+            ref,
+            sector=body.sector,
+            filed_on=body.filed_on,
+            state=body.state,
+            municipality=body.municipality,
+        )
+    )
 
 
 @router.post("/{ref}/escalate/defender")
 def escalate_defender(request: Request, who: Analyst, ref: Ref, body: DefenderIn) -> dict:
     """Open a defender case for a threatened person named in the grievance; returns its pseudonym."""
-    return _ok(case=escalate.to_defender(context(request, who), ref, person=body.person, country=body.country,
-                                         threats=body.threats, risk=body.risk, role=body.role))
+    return _ok(
+        case=escalate.to_defender(
+            context(request, who),
+            ref,
+            person=body.person,
+            country=body.country,
+            threats=body.threats,
+            risk=body.risk,
+            role=body.role,
+        )
+    )

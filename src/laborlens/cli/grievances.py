@@ -21,11 +21,15 @@ from laborlens.grievances.vocab import ISSUES
 from laborlens.service.context import Context
 from laborlens.store.models import User
 
-gr_app = typer.Typer(help="Worker grievances: board, triage, replies, remediation, escalation.",
-                     no_args_is_help=True)
+gr_app = typer.Typer(
+    help="Worker grievances: board, triage, replies, remediation, escalation.", no_args_is_help=True
+)
 app.add_typer(gr_app, name="grievances")
 AsUser = typer.Option(..., "--as", envvar="LABORLENS_USER", help="Your laborlens username (need-to-know).")
 Version = typer.Option(None, "--version", help="The version you read; a stale one is refused (conflict).")
+IssueOpt = typer.Option([], "--issue", help=f"Repeatable: {', '.join(ISSUES)}.")
+ThreatOpt = typer.Option([], "--threat", help="defender: repeatable.")
+OutOpt = typer.Option(None, "-o", help="Write here instead of printing.")
 STYLE = {"overdue": "bold red", "due-soon": "bold yellow", "done": "green", "done-late": "yellow"}
 
 
@@ -41,29 +45,51 @@ def _ctx(name: str) -> Context:
 
 def _table(rows: list[views.GrievanceSummary], title: str) -> Table:
     t = Table(title=title, title_justify="left")
-    for c in ("grievance", "received", "lang", "party", "issues", "severity", "status", "assigned",
-              "next deadline", "due"):
+    for c in (
+        "grievance",
+        "received",
+        "lang",
+        "party",
+        "issues",
+        "severity",
+        "status",
+        "assigned",
+        "next deadline",
+        "due",
+    ):
         t.add_column(c, overflow="fold", no_wrap=c in ("grievance", "due"))
     for g in rows:
         nd = g.next_deadline
         due = Text(f"{nd.due} {nd.status}", style=STYLE.get(nd.status, "")) if nd else Text("")
-        t.add_row(g.ref, str(g.received_on), g.language, Text(f"{g.party_name} ({g.party_id})" if g.party_id
-                                                              else "—"),
-                  Text(", ".join(g.issues) or "—"), g.severity or "—", g.status, ", ".join(g.assigned) or "—",
-                  nd.label if nd else "", due)
+        t.add_row(
+            g.ref,
+            str(g.received_on),
+            g.language,
+            Text(f"{g.party_name} ({g.party_id})" if g.party_id else "—"),
+            Text(", ".join(g.issues) or "—"),
+            g.severity or "—",
+            g.status,
+            ", ".join(g.assigned) or "—",
+            nd.label if nd else "",
+            due,
+        )
     return t
 
 
 @gr_app.command("list")
-def gr_list(as_user: str = AsUser, status: str = typer.Option("", help="Only this status."),
-            mine: bool = typer.Option(False, "--mine", help="Only grievances assigned to you.")) -> None:
+def gr_list(
+    as_user: str = AsUser,
+    status: str = typer.Option("", help="Only this status."),
+    mine: bool = typer.Option(False, "--mine", help="Only grievances assigned to you."),
+) -> None:
     """Every grievance (categories only)."""
     console.print(_table(views.list_grievances(_ctx(as_user), status=status, mine=mine), "Grievances"))
 
 
 @gr_app.command("board")
-def gr_board(as_user: str = AsUser, closed: bool = typer.Option(False, "--closed", help="Include closed.")
-             ) -> None:
+def gr_board(
+    as_user: str = AsUser, closed: bool = typer.Option(False, "--closed", help="Include closed.")
+) -> None:
     """Open grievances, most urgent deadline first."""
     console.print(_table(views.board(_ctx(as_user), include_closed=closed), "Grievance deadlines"))
 
@@ -73,13 +99,21 @@ def gr_show(ref: str, as_user: str = AsUser) -> None:
     """One grievance; the worker's words only if you are assigned to it or an admin (the read is audited)."""
     v = views.get_grievance(_ctx(as_user), ref)
     s = v.summary
-    console.print(f"[bold]{s.ref}[/bold] {s.status} · received {s.received_on} by {s.channel} · "
-                  f"language {s.language}", highlight=False)
+    console.print(
+        f"[bold]{s.ref}[/bold] {s.status} · received {s.received_on} by {s.channel} · language {s.language}",
+        highlight=False,
+    )
     console.print(Text(f"party: {s.party_name or '—'} {s.party_id} {s.party_country}"))
-    console.print(Text(f"issues: {', '.join(ISSUES[i] for i in s.issues) or 'not triaged'}; severity "
-                       f"{s.severity or '—'}; credible {s.credible}; assigned {', '.join(s.assigned) or '—'}"))
+    console.print(
+        Text(
+            f"issues: {', '.join(ISSUES[i] for i in s.issues) or 'not triaged'}; severity "
+            f"{s.severity or '—'}; credible {s.credible}; assigned {', '.join(s.assigned) or '—'}"
+        )
+    )
     for d in s.deadlines:
-        console.print(Text(f"  {d.label}: due {d.due} ", style="") + Text(d.status, style=STYLE.get(d.status, "")))
+        console.print(
+            Text(f"  {d.label}: due {d.due} ", style="") + Text(d.status, style=STYLE.get(d.status, ""))
+        )
     if not v.may_see:
         console.print("[yellow]sealed[/yellow]: only assigned staff and admins read the worker's words")
     if v.contact:
@@ -87,14 +121,19 @@ def gr_show(ref: str, as_user: str = AsUser) -> None:
     if v.names:
         console.print(Text(f"named as in danger: {v.names}"))
     for e in v.events:
-        console.print(Text(f"#{e.seq} {e.on} {e.actor} {e.kind} {json.dumps(e.data, ensure_ascii=False) if e.data else ''}"))
+        data = json.dumps(e.data, ensure_ascii=False) if e.data else ""
+        console.print(Text(f"#{e.seq} {e.on} {e.actor} {e.kind} {data}"))
         if e.text:
             console.print(Text("    " + e.text.replace("\n", "\n    ")))
 
 
 @gr_app.command("assign")
-def gr_assign(ref: str, username: str, as_user: str = AsUser,
-              end: bool = typer.Option(False, "--end", help="End the assignment instead.")) -> None:
+def gr_assign(
+    ref: str,
+    username: str,
+    as_user: str = AsUser,
+    end: bool = typer.Option(False, "--end", help="End the assignment instead."),
+) -> None:
     """Give (or end) a staff member's need-to-know access (admin)."""
     ctx = _ctx(as_user)
     (triage.unassign if end else triage.assign)(ctx, ref, username)
@@ -102,29 +141,39 @@ def gr_assign(ref: str, username: str, as_user: str = AsUser,
 
 
 @gr_app.command("triage")
-def gr_triage(ref: str, as_user: str = AsUser,
-              issue: list[str] = typer.Option([], "--issue", help=f"Repeatable: {', '.join(ISSUES)}."),
-              severity: str = typer.Option(..., help="low, medium, high or critical."),
-              credible: bool | None = typer.Option(None, "--credible/--not-credible"),
-              version: int | None = Version) -> None:
+def gr_triage(
+    ref: str,
+    as_user: str = AsUser,
+    issue: list[str] = IssueOpt,
+    severity: str = typer.Option(..., help="low, medium, high or critical."),
+    credible: bool | None = typer.Option(None, "--credible/--not-credible"),
+    version: int | None = Version,
+) -> None:
     """Record issue types, severity and credibility."""
     triage.triage(_ctx(as_user), ref, issues=issue, severity=severity, credible=credible, version=version)
     console.print(f"{ref.upper()}: triage recorded")
 
 
 @gr_app.command("status")
-def gr_status(ref: str, status: str, as_user: str = AsUser,
-              reason: str = typer.Option("", help="When closing: remediated, not_credible, ..."),
-              version: int | None = Version) -> None:
+def gr_status(
+    ref: str,
+    status: str,
+    as_user: str = AsUser,
+    reason: str = typer.Option("", help="When closing: remediated, not_credible, ..."),
+    version: int | None = Version,
+) -> None:
     """Move a grievance along received → acknowledged → investigating → remediation → closed."""
     new = triage.set_status(_ctx(as_user), ref, status, reason=reason, version=version)
     console.print(f"{ref.upper()}: {new}")
 
 
 @gr_app.command("reply")
-def gr_reply(ref: str, text: str = typer.Argument(..., help="The reply (the worker reads it with their code)."),
-             as_user: str = AsUser, note: bool = typer.Option(False, "--note", help="An internal note instead.")
-             ) -> None:
+def gr_reply(
+    ref: str,
+    text: str = typer.Argument(..., help="The reply (the worker reads it with their code)."),
+    as_user: str = AsUser,
+    note: bool = typer.Option(False, "--note", help="An internal note instead."),
+) -> None:
     """Reply to the worker (or add an internal note). Both are sealed."""
     ctx = _ctx(as_user)
     (triage.note if note else triage.reply)(ctx, ref, text)
@@ -132,15 +181,22 @@ def gr_reply(ref: str, text: str = typer.Argument(..., help="The reply (the work
 
 
 @gr_app.command("plan")
-def gr_plan(ref: str, action: str, due: str = typer.Option(..., help="YYYY-MM-DD"), as_user: str = AsUser,
-            owner: str = typer.Option("", help="Who carries it out.")) -> None:
+def gr_plan(
+    ref: str,
+    action: str,
+    due: str = typer.Option(..., help="YYYY-MM-DD"),
+    as_user: str = AsUser,
+    owner: str = typer.Option("", help="Who carries it out."),
+) -> None:
     """Add a remediation step with its due date."""
     n = triage.plan(_ctx(as_user), ref, [(action, due, owner)])
     console.print(f"{ref.upper()}: plan has {n} step(s)")
 
 
 @gr_app.command("done")
-def gr_done(ref: str, item: int, as_user: str = AsUser, on: str = typer.Option("", help="YYYY-MM-DD")) -> None:
+def gr_done(
+    ref: str, item: int, as_user: str = AsUser, on: str = typer.Option("", help="YYYY-MM-DD")
+) -> None:
     """Mark a remediation step done."""
     triage.step_done(_ctx(as_user), ref, item, on or None)
     console.print(f"{ref.upper()}: step {item} done")
@@ -163,24 +219,35 @@ def gr_parties(query: str, as_user: str = AsUser, country: str = typer.Option(""
 
 
 @gr_app.command("link")
-def gr_link(ref: str, as_user: str = AsUser, party: str = typer.Option("", help="An existing party id."),
-            name: str = typer.Option("", help="Create a party with this name."),
-            country: str = typer.Option("", help="ISO-2, with --name."),
-            address: str = typer.Option("", help="With --name.")) -> None:
+def gr_link(
+    ref: str,
+    as_user: str = AsUser,
+    party: str = typer.Option("", help="An existing party id."),
+    name: str = typer.Option("", help="Create a party with this name."),
+    country: str = typer.Option("", help="ISO-2, with --name."),
+    address: str = typer.Option("", help="With --name."),
+) -> None:
     """Link the grievance to a supplier/facility party (or create one with --name and --country)."""
     ctx = _ctx(as_user)
-    p = (triage.create_party(ctx, ref, name=name, country=country, address=address, party_id=party) if name
-         else triage.link_party(ctx, ref, party))
+    p = (
+        triage.create_party(ctx, ref, name=name, country=country, address=address, party_id=party)
+        if name
+        else triage.link_party(ctx, ref, party)
+    )
     console.print(Text(f"{ref.upper()}: linked to {p.id} {p.name}"))
 
 
 @gr_app.command("escalate")
-def gr_escalate(ref: str, to: str = typer.Argument(..., help="rrm or defender"), as_user: str = AsUser,
-                sector: str = typer.Option("", help="rrm: the facility's sector."),
-                person: str = typer.Option("", help="defender: the threatened person's name or alias."),
-                threat: list[str] = typer.Option([], "--threat", help="defender: repeatable."),
-                risk: str = typer.Option("high", help="defender: low, medium, high, critical."),
-                country: str = typer.Option("", help="defender: country (default the party's).")) -> None:
+def gr_escalate(
+    ref: str,
+    to: str = typer.Argument(..., help="rrm or defender"),
+    as_user: str = AsUser,
+    sector: str = typer.Option("", help="rrm: the facility's sector."),
+    person: str = typer.Option("", help="defender: the threatened person's name or alias."),
+    threat: list[str] = ThreatOpt,
+    risk: str = typer.Option("high", help="defender: low, medium, high, critical."),
+    country: str = typer.Option("", help="defender: country (default the party's)."),
+) -> None:
     """Open an RRM petition or a defender case from the grievance."""
     ctx = _ctx(as_user)
     if to == "rrm":
@@ -193,8 +260,11 @@ def gr_escalate(ref: str, to: str = typer.Argument(..., help="rrm or defender"),
 
 
 @gr_app.command("export")
-def gr_export(as_user: str = AsUser, fmt: str = typer.Option("json", "--format", help="json or csv"),
-              out: Path | None = typer.Option(None, "-o", help="Write here instead of printing.")) -> None:
+def gr_export(
+    as_user: str = AsUser,
+    fmt: str = typer.Option("json", "--format", help="json or csv"),
+    out: Path | None = OutOpt,
+) -> None:
     """Redacted export: categories, party and shareable excerpts only."""
     body = views.export_redacted(_ctx(as_user), fmt)
     if out:

@@ -39,7 +39,9 @@ class _Back:
 
 def _party(store: Store, like: str) -> Party | None:
     with store.session() as s:
-        return s.execute(select(Party).where(Party.name.ilike(f"%{like}%")).order_by(Party.id)).scalars().first()
+        return (
+            s.execute(select(Party).where(Party.name.ilike(f"%{like}%")).order_by(Party.id)).scalars().first()
+        )
 
 
 def load_demo_grievances(store: Store) -> int:
@@ -58,44 +60,88 @@ def load_demo_grievances(store: Store) -> int:
     n = 0
     tainted = _party(store, "Hoshine")
     r = intake.submit_report(
-        worker(20), language="zh-Hans", workplace="合盛硅业（鄯善）", location="新疆 鄯善县",
-        words="我们的身份证被厂里收走了，不让我们离开宿舍区。每天工作十四个小时，工资说是年底才发。")
+        worker(20),
+        language="zh-Hans",
+        workplace="合盛硅业（鄯善）",
+        location="新疆 鄯善县",
+        words="我们的身份证被厂里收走了，不让我们离开宿舍区。每天工作十四个小时，工资说是年底才发。",
+    )
     n += 1
     if tainted is not None:
         triage.link_party(staff(19), r.ref, tainted.id)
     triage.set_status(staff(18), r.ref, "acknowledged")
-    triage.triage(staff(15), r.ref, issues=["retention_of_documents", "restriction_of_movement",
-                                            "withholding_of_wages", "excessive_overtime"],
-                  severity="critical", credible=True)
+    triage.triage(
+        staff(15),
+        r.ref,
+        issues=[
+            "retention_of_documents",
+            "restriction_of_movement",
+            "withholding_of_wages",
+            "excessive_overtime",
+        ],
+        severity="critical",
+        credible=True,
+    )
     triage.set_status(staff(15), r.ref, "investigating")
     triage.reply(staff(15), r.ref, "我们已收到您的举报，正在核实。请不要冒险。")
-    triage.share_excerpt(staff(14), r.ref, "Workers report identity documents held by the employer, "
-                                           "confinement to dormitories and wages deferred to year end.")
+    triage.share_excerpt(
+        staff(14),
+        r.ref,
+        "Workers report identity documents held by the employer, "
+        "confinement to dormitories and wages deferred to year end.",
+    )
 
     r = intake.submit_report(
-        worker(12), language="es", workplace="Autopartes del Bajío", location="Silao, Guanajuato, México",
+        worker(12),
+        language="es",
+        workplace="Autopartes del Bajío",
+        location="Silao, Guanajuato, México",
         words="El sindicato de la empresa firmó un contrato sin consultarnos. A los que pedimos una votación "
-              "nos amenazaron con despedirnos.")
+        "nos amenazaron con despedirnos.",
+    )
     n += 1
-    triage.create_party(staff(11), r.ref, name="Autopartes del Bajío S.A. de C.V.", country="MX",
-                        address="Silao, Guanajuato")
+    triage.create_party(
+        staff(11), r.ref, name="Autopartes del Bajío S.A. de C.V.", country="MX", address="Silao, Guanajuato"
+    )
     triage.set_status(staff(10), r.ref, "acknowledged")
-    triage.triage(staff(10), r.ref, issues=["freedom_of_association", "intimidation_threats"],
-                  severity="high", credible=None)
-    triage.plan(staff(9), r.ref, [("Meet the independent union's representatives", date.today() + timedelta(days=5),
-                                   "labor attaché")])
+    triage.triage(
+        staff(10),
+        r.ref,
+        issues=["freedom_of_association", "intimidation_threats"],
+        severity="high",
+        credible=None,
+    )
+    triage.plan(
+        staff(9),
+        r.ref,
+        [("Meet the independent union's representatives", date.today() + timedelta(days=5), "labor attaché")],
+    )
 
     intake.submit_report(
-        worker(6), language="vi", workplace="Xưởng may ở Bắc Ninh", location="Bắc Ninh, Việt Nam",
-        words="Chúng tôi phải làm thêm giờ đến 11 giờ đêm, không được trả tiền làm thêm. Ai từ chối thì bị trừ lương.")
+        worker(6),
+        language="vi",
+        workplace="Xưởng may ở Bắc Ninh",
+        location="Bắc Ninh, Việt Nam",
+        words="Chúng tôi phải làm thêm giờ đến 11 giờ đêm, không được trả tiền làm thêm. "
+        "Ai từ chối thì bị trừ lương.",
+    )
     n += 1
     intake.submit_report(
-        worker(9), language="bn", workplace="গাজীপুরের একটি নিটিং কারখানা", location="গাজীপুর, বাংলাদেশ",
-        words="অগ্নি নির্গমন পথ তালা দেওয়া থাকে। গত মাসে একজন সহকর্মী মেশিনে আহত হয়েছেন, কোনো চিকিৎসা দেওয়া হয়নি।")
+        worker(9),
+        language="bn",
+        workplace="গাজীপুরের একটি নিটিং কারখানা",
+        location="গাজীপুর, বাংলাদেশ",
+        words="অগ্নি নির্গমন পথ তালা দেওয়া থাকে। গত মাসে একজন সহকর্মী মেশিনে আহত হয়েছেন, কোনো চিকিৎসা দেওয়া হয়নি।",
+    )
     n += 1
     intake.submit_report(
-        worker(2), language="id", workplace="Perkebunan sawit", location="Kalimantan Barat, Indonesia",
+        worker(2),
+        language="id",
+        workplace="Perkebunan sawit",
+        location="Kalimantan Barat, Indonesia",
         words="Agen memotong gaji kami untuk membayar utang biaya perekrutan. Utangnya tidak pernah lunas.",
-        contact="lewat serikat pekerja setempat", consent_to_contact=True)
+        contact="lewat serikat pekerja setempat",
+        consent_to_contact=True,
+    )
     n += 1
     return n

@@ -48,8 +48,18 @@ def load_signals(s: Session) -> list[GrievanceSignal]:
         st = derive(events(s, g))
         ind = tuple(i for i in st.issues if i in FORCED_LABOUR)
         if st.is_open and st.credible is True and ind:
-            out.append(GrievanceSignal(g.ref, g.party_id, name_key(g.party_name), g.party_country.upper(),
-                                       ind, st.status, g.received_on.isoformat(), st.excerpt))
+            out.append(
+                GrievanceSignal(
+                    g.ref,
+                    g.party_id,
+                    name_key(g.party_name),
+                    g.party_country.upper(),
+                    ind,
+                    st.status,
+                    g.received_on.isoformat(),
+                    st.excerpt,
+                )
+            )
     return out
 
 
@@ -73,14 +83,27 @@ def grievance_findings(parties: Sequence[Party], signals: Sequence[GrievanceSign
                 hits.append(sg)
         for sg in hits:
             labels = ", ".join(FORCED_LABOUR[i].lower() for i in sg.indicators)
-            details = {"grievance": sg.ref, "indicators": list(sg.indicators), "status": sg.status,
-                       "received_on": sg.received_on}
+            details = {
+                "grievance": sg.ref,
+                "indicators": list(sg.indicators),
+                "status": sg.status,
+                "received_on": sg.received_on,
+            }
             if sg.excerpt:
                 details["excerpt"] = sg.excerpt
             shared = f'; staff excerpt: "{sg.excerpt}"' if sg.excerpt else ""
-            out.append(Finding(p.id, RULE, "review",
-                               f"open credible worker grievance {sg.ref} ({sg.status}) reports forced-labour "
-                               f"indicators: {labels}{shared}", "grievances", sg.received_on, details))
+            out.append(
+                Finding(
+                    p.id,
+                    RULE,
+                    "review",
+                    f"open credible worker grievance {sg.ref} ({sg.status}) reports forced-labour "
+                    f"indicators: {labels}{shared}",
+                    "grievances",
+                    sg.received_on,
+                    details,
+                )
+            )
     return out
 
 

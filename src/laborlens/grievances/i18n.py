@@ -9,7 +9,7 @@ its folder exists. Only the interface is translated; the worker's own words are 
 from __future__ import annotations
 
 import io
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from babel import Locale
@@ -33,7 +33,7 @@ LANGUAGES: dict[str, str] = {c: _native(c) for c in LOCALES} | {"id": "Bahasa In
 WORDS_LANGUAGES = (*LANGUAGES, "und")
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations(lang: str) -> NullTranslations:
     folder = LOCALES.get(lang)
     po = LOCALE_DIR / (folder or "") / "LC_MESSAGES" / "messages.po"

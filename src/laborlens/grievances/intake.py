@@ -69,9 +69,18 @@ def _words(text: str, column: str, required: bool = True) -> str:
     return t
 
 
-def submit_report(ctx: Context, *, words: str, language: str, channel: str = "web", workplace: str = "",
-                  location: str = "", contact: str = "", consent_to_contact: bool = False,
-                  names_at_risk: str = "") -> Receipt:
+def submit_report(
+    ctx: Context,
+    *,
+    words: str,
+    language: str,
+    channel: str = "web",
+    workplace: str = "",
+    location: str = "",
+    contact: str = "",
+    consent_to_contact: bool = False,
+    names_at_risk: str = "",
+) -> Receipt:
     """A new grievance from the worker's own words (kept as written, with their language)."""
     _require_public(ctx)
     words = _words(words, "words")
@@ -84,15 +93,29 @@ def submit_report(ctx: Context, *, words: str, language: str, channel: str = "we
         contact = ""  # given without consent: not kept (the form says so)
     code = receipt.new_code()
     with ctx.unit_of_work() as s:
-        g = Grievance(ref=new_ref(s), receipt_sha256=receipt.digest(code), language=lang, channel=channel,
-                      received_on=ctx.clock.today(), has_contact=bool(contact), version=0)
+        g = Grievance(
+            ref=new_ref(s),
+            receipt_sha256=receipt.digest(code),
+            language=lang,
+            channel=channel,
+            received_on=ctx.clock.today(),
+            has_contact=bool(contact),
+            version=0,
+        )
         s.add(g)
         s.flush()
         # one sealed blob per kind of text, so each can be shown (or withheld) on its own
         extra = [f"[{k}] {v}" for k, v in (("workplace", workplace), ("location", location)) if v]
         body = "\n\n".join([words, "\n".join(extra)]) if extra else words
-        append(s, ctx, g, "report", {"language": lang, "channel": channel,
-                                     "workplace_given": bool(workplace)}, body, actor=WORKER_ACTOR)
+        append(
+            s,
+            ctx,
+            g,
+            "report",
+            {"language": lang, "channel": channel, "workplace_given": bool(workplace)},
+            body,
+            actor=WORKER_ACTOR,
+        )
         if contact:
             append(s, ctx, g, "contact", {}, contact, actor=WORKER_ACTOR)
         if names_at_risk:

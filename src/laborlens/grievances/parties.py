@@ -38,8 +38,10 @@ def search_parties(ctx: Context, query: str, country: str = "", top: int = 8) ->
     if not rows:
         return []
     by_id = {p.id: p for p in rows}
-    entries = [WatchEntry(p.id, p.name, (p.name_local,) if p.name_local else (), p.country, "parties", "store")
-               for p in rows]
+    entries = [
+        WatchEntry(p.id, p.name, (p.name_local,) if p.name_local else (), p.country, "parties", "store")
+        for p in rows
+    ]
     out = []
     for r in Matcher(entries).match(q[:300], country, "", top=top):
         p = by_id.get(r.entity_id)

@@ -24,7 +24,7 @@ CODE_AT_START = re.compile(r"^\s*([0-9A-Za-z]{4}(?:[\s-]?[0-9A-Za-z]{4}){4})(?![
 
 def new_code() -> str:
     raw = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
-    return "-".join(raw[i:i + 4] for i in range(0, LENGTH, 4))
+    return "-".join(raw[i : i + 4] for i in range(0, LENGTH, 4))
 
 
 def normalise(code: str) -> str | None:
@@ -46,5 +46,5 @@ def split_leading_code(text: str) -> tuple[str | None, str]:
     """(code, rest) when a message starts with something shaped like a receipt code, else (None, text)."""
     m = CODE_AT_START.match(text or "")
     if m and normalise(m.group(1)):
-        return m.group(1), text[m.end():].strip()
+        return m.group(1), text[m.end() :].strip()
     return None, text

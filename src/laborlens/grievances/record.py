@@ -60,22 +60,41 @@ def by_receipt(s: Session, receipt_sha256: str) -> Grievance | None:
 
 
 def events(s: Session, g: Grievance) -> list[GrievanceEvent]:
-    return list(s.execute(select(GrievanceEvent).where(GrievanceEvent.grievance_id == g.id)
-                          .order_by(GrievanceEvent.seq)).scalars())
+    return list(
+        s.execute(
+            select(GrievanceEvent).where(GrievanceEvent.grievance_id == g.id).order_by(GrievanceEvent.seq)
+        ).scalars()
+    )
 
 
-def append(s: Session, ctx: Context, g: Grievance, kind: str, data: dict | None = None, text: str | None = None,
-           actor: str | None = None, expected: int | None = None) -> GrievanceEvent:
+def append(
+    s: Session,
+    ctx: Context,
+    g: Grievance,
+    kind: str,
+    data: dict | None = None,
+    text: str | None = None,
+    actor: str | None = None,
+    expected: int | None = None,
+) -> GrievanceEvent:
     """Append one event (compare-and-swap on the version: a stale writer gets Conflict)."""
     seq = bump_version(s, Grievance, g.id, expected, "grievance")
     kid, blob = ("", None)
     if text is not None:
         kid, blob = ring(ctx).seal(text.encode("utf-8"), aad(g.ref, seq))
     worker = actor == WORKER_ACTOR
-    ev = GrievanceEvent(grievance_id=g.id, seq=seq, kind=kind, data=data or {}, text_kid=kid, text_ct=blob,
-                        actor=actor or ctx.principal.username, recorded_on=ctx.clock.today(),
-                        # the worker's events carry a day only: a time could be matched against server logs
-                        recorded_at=None if worker else ctx.clock.now())
+    ev = GrievanceEvent(
+        grievance_id=g.id,
+        seq=seq,
+        kind=kind,
+        data=data or {},
+        text_kid=kid,
+        text_ct=blob,
+        actor=actor or ctx.principal.username,
+        recorded_on=ctx.clock.today(),
+        # the worker's events carry a day only: a time could be matched against server logs
+        recorded_at=None if worker else ctx.clock.now(),
+    )
     s.add(ev)
     s.flush()
     return ev
@@ -88,8 +107,13 @@ def open_text(ctx: Context, g: Grievance, ev: GrievanceEvent) -> str:
 
 
 def assigned(s: Session, g: Grievance) -> list[str]:
-    return sorted(s.execute(select(GrievanceAssignment.username).where(
-        GrievanceAssignment.grievance_id == g.id, GrievanceAssignment.revoked_at.is_(None))).scalars())
+    return sorted(
+        s.execute(
+            select(GrievanceAssignment.username).where(
+                GrievanceAssignment.grievance_id == g.id, GrievanceAssignment.revoked_at.is_(None)
+            )
+        ).scalars()
+    )
 
 
 @dataclass
@@ -145,8 +169,11 @@ def derive(evs: list[GrievanceEvent]) -> State:
             st.replies += 1
         elif e.kind == "plan":
             for it in d.get("items", []):
-                st.plan.append(PlanItem(len(st.plan) + 1, it["action"], date.fromisoformat(it["due"]),
-                                        it.get("owner", "")))
+                st.plan.append(
+                    PlanItem(
+                        len(st.plan) + 1, it["action"], date.fromisoformat(it["due"]), it.get("owner", "")
+                    )
+                )
         elif e.kind == "plan_done":
             for it in st.plan:
                 if it.n == d["item"]:

@@ -74,13 +74,13 @@ def _contact_request(body: str) -> tuple[bool, str]:
     head = body.strip()
     for w in CONTACT_WORDS:
         if head.upper().startswith(w.upper()):
-            return True, head[len(w):].lstrip(" :,-")
+            return True, head[len(w) :].lstrip(" :,-")
     return False, body
 
 
 def handle(ctx: Context, sender: str, body: str) -> str:
     """The reply text for one incoming message (the use cases audit; nothing about ``sender`` is kept)."""
-    text = (body or "").strip()[:SMS_LIMIT * 4]
+    text = (body or "").strip()[: SMS_LIMIT * 4]
     code, rest = receipt.split_leading_code(text)
     if code is not None:
         lang = guess_language(rest) if rest else "en"
@@ -96,8 +96,11 @@ def handle(ctx: Context, sender: str, body: str) -> str:
         lang = view.language if view.language != "und" else lang
         replies = [m for m in view.messages if m.who == "staff"]
         head = gettext(lang, "Your information was added.") + " " if rest else ""
-        tail = (gettext(lang, "Latest reply: %(text)s", text=replies[-1].text) if replies
-                else gettext(lang, "No replies yet."))
+        tail = (
+            gettext(lang, "Latest reply: %(text)s", text=replies[-1].text)
+            if replies
+            else gettext(lang, "No replies yet.")
+        )
         return (head + tail)[:SMS_LIMIT]
     return _new_report(ctx, sender, text)
 
@@ -108,12 +111,22 @@ def _new_report(ctx: Context, sender: str, text: str) -> str:
         return gettext("en", "Please describe what happened.")
     lang = guess_language(words)
     try:
-        r = intake.submit_report(ctx, words=words, language=lang, channel="sms",
-                                 contact=sender if wants_contact else "", consent_to_contact=wants_contact)
+        r = intake.submit_report(
+            ctx,
+            words=words,
+            language=lang,
+            channel="sms",
+            contact=sender if wants_contact else "",
+            consent_to_contact=wants_contact,
+        )
     except InputError:
         return gettext(lang, "Please describe what happened.")
-    return gettext(lang, "Report received. Your receipt code: %(code)s. Keep it secret. Start a message with it "
-                         "to add information or read replies.", code=r.code)
+    return gettext(
+        lang,
+        "Report received. Your receipt code: %(code)s. Keep it secret. Start a message with it "
+        "to add information or read replies.",
+        code=r.code,
+    )
 
 
 def twiml(message: str) -> str:

@@ -24,8 +24,9 @@ class TooManyReports(LaborlensError):
 
 
 class IntakeThrottle:
-    def __init__(self, per_address: int = 20, per_code: int = 10, failed_per_address: int = 10,
-                 window: float = 3600.0) -> None:
+    def __init__(
+        self, per_address: int = 20, per_code: int = 10, failed_per_address: int = 10, window: float = 3600.0
+    ) -> None:
         self._key = secrets.token_bytes(32)
         self.limits = {"addr": per_address, "code": per_code, "fail": failed_per_address}
         self.window = window

@@ -65,11 +65,18 @@ def assign(ctx: Context, ref: str, username: str) -> None:
         if u is None:
             raise NotFound(f"no user {username!r}")
         if u.role == "viewer":
-            raise InputError("viewers cannot handle grievances; give the user the analyst role first",
-                             column="username")
+            raise InputError(
+                "viewers cannot handle grievances; give the user the analyst role first", column="username"
+            )
         if username not in assigned(s, g):
-            s.add(GrievanceAssignment(grievance_id=g.id, username=username, assigned_by=who.username,
-                                      assigned_at=ctx.clock.now()))
+            s.add(
+                GrievanceAssignment(
+                    grievance_id=g.id,
+                    username=username,
+                    assigned_by=who.username,
+                    assigned_at=ctx.clock.now(),
+                )
+            )
             s.flush()
             append(s, ctx, g, "assign", {"user": username})
         audit.record(s, who.username, "grievance.assign", g.ref, {"user": username})
@@ -79,9 +86,15 @@ def unassign(ctx: Context, ref: str, username: str) -> None:
     who = staff(ctx, "admin")
     with ctx.unit_of_work() as s:
         g = by_ref(s, ref)
-        rows = list(s.execute(select(GrievanceAssignment).where(
-            GrievanceAssignment.grievance_id == g.id, GrievanceAssignment.username == username,
-            GrievanceAssignment.revoked_at.is_(None))).scalars())
+        rows = list(
+            s.execute(
+                select(GrievanceAssignment).where(
+                    GrievanceAssignment.grievance_id == g.id,
+                    GrievanceAssignment.username == username,
+                    GrievanceAssignment.revoked_at.is_(None),
+                )
+            ).scalars()
+        )
         if not rows:
             raise NotFound(f"{username!r} is not assigned to {g.ref}")
         for r in rows:
@@ -90,17 +103,30 @@ def unassign(ctx: Context, ref: str, username: str) -> None:
         audit.record(s, who.username, "grievance.unassign", g.ref, {"user": username})
 
 
-def triage(ctx: Context, ref: str, *, issues: list[str], severity: str, credible: bool | None,
-           version: int | None = None) -> None:
+def triage(
+    ctx: Context,
+    ref: str,
+    *,
+    issues: list[str],
+    severity: str,
+    credible: bool | None,
+    version: int | None = None,
+) -> None:
     """Record the issue types, severity and whether the report is credible (replaces the last triage)."""
     cleaned = sorted({choice(i, tuple(ISSUES), "issues") for i in issues if i.strip()})
     sev = choice(severity, SEVERITIES, "severity")
     with ctx.unit_of_work() as s:
         g = _handling(ctx, s, ref)
-        append(s, ctx, g, "triage", {"issues": cleaned, "severity": sev, "credible": credible},
-               expected=version)
-        audit.record(s, ctx.principal.username, "grievance.triage", g.ref,
-                     {"issues": cleaned, "severity": sev, "credible": credible})
+        append(
+            s, ctx, g, "triage", {"issues": cleaned, "severity": sev, "credible": credible}, expected=version
+        )
+        audit.record(
+            s,
+            ctx.principal.username,
+            "grievance.triage",
+            g.ref,
+            {"issues": cleaned, "severity": sev, "credible": credible},
+        )
 
 
 def set_status(ctx: Context, ref: str, status: str, *, reason: str = "", version: int | None = None) -> str:
@@ -197,8 +223,9 @@ def link_party(ctx: Context, ref: str, party_id: str) -> Party:
         return p
 
 
-def create_party(ctx: Context, ref: str, *, name: str, country: str, address: str = "",
-                 party_id: str = "") -> Party:
+def create_party(
+    ctx: Context, ref: str, *, name: str, country: str, address: str = "", party_id: str = ""
+) -> Party:
     """A party the store does not know yet (a facility named by a worker), created and linked at once."""
     n = (name or "").strip()
     if not n:
@@ -210,7 +237,9 @@ def create_party(ctx: Context, ref: str, *, name: str, country: str, address: st
         g = _handling(ctx, s, ref)
         pid = (party_id or "").strip() or f"GRV-PARTY-{g.ref[4:]}"
         if ">" in pid or len(pid) > 200:
-            raise InputError("a party id cannot contain '>' and has at most 200 characters", column="party_id")
+            raise InputError(
+                "a party id cannot contain '>' and has at most 200 characters", column="party_id"
+            )
         if s.get(Party, pid) is not None:
             raise InputError(f"party {pid} already exists; link it instead", column="party_id")
         p = Party(id=pid, name=n, country=c, address=(address or "").strip())

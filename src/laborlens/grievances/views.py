@@ -13,6 +13,7 @@ import io
 import json
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -50,19 +51,23 @@ def due_status(due: date, done_on: date | None, today: date, soon_days: int = SO
 def deadlines(st: State, received_on: date, today: date, ack_days: int, investigate_days: int) -> list[Due]:
     out = []
     ack_due = received_on + timedelta(days=ack_days)
-    acked = st.status_on.get("acknowledged") or (st.status_on.get("closed") if "acknowledged" not in
-                                                 st.status_on else None)
+    acked = st.status_on.get("acknowledged") or (
+        st.status_on.get("closed") if "acknowledged" not in st.status_on else None
+    )
     out.append(Due("acknowledge", ack_due, acked, due_status(ack_due, acked, today)))
     if "acknowledged" in st.status_on:
         inv_due = st.status_on["acknowledged"] + timedelta(days=investigate_days)
-        inv = st.status_on.get("investigating") or (st.status_on.get("closed") if "investigating" not in
-                                                    st.status_on else None)
+        inv = st.status_on.get("investigating") or (
+            st.status_on.get("closed") if "investigating" not in st.status_on else None
+        )
         out.append(Due("start investigating", inv_due, inv, due_status(inv_due, inv, today)))
     for p in st.plan:
         out.append(Due(f"step {p.n}: {p.action}", p.due, p.done_on, due_status(p.due, p.done_on, today)))
     if not st.is_open:  # a closed grievance has nothing left to chase
-        out = [d if d.done_on or d.status in ("done", "done-late") else
-               Due(d.label, d.due, d.done_on, "closed") for d in out]
+        out = [
+            d if d.done_on or d.status in ("done", "done-late") else Due(d.label, d.due, d.done_on, "closed")
+            for d in out
+        ]
     return out
 
 
@@ -124,23 +129,46 @@ class GrievanceView:
 def _summary(ctx: Context, s: Session, g: Grievance, today: date) -> GrievanceSummary:
     st = derive(events(s, g))
     return GrievanceSummary(
-        g.ref, g.received_on, g.language, g.channel, st.status, st.close_reason, st.issues,
-        [i for i in st.issues if i in FORCED_LABOUR], st.severity, st.credible, g.party_id, g.party_name,
-        g.party_country, g.has_contact, assigned(s, g), st.replies, st.worker_messages, st.last_worker_on,
-        st.plan, st.escalations, st.excerpt,
-        deadlines(st, g.received_on, today, ctx.settings.grievance_ack_days,
-                  ctx.settings.grievance_investigate_days), g.version)
+        g.ref,
+        g.received_on,
+        g.language,
+        g.channel,
+        st.status,
+        st.close_reason,
+        st.issues,
+        [i for i in st.issues if i in FORCED_LABOUR],
+        st.severity,
+        st.credible,
+        g.party_id,
+        g.party_name,
+        g.party_country,
+        g.has_contact,
+        assigned(s, g),
+        st.replies,
+        st.worker_messages,
+        st.last_worker_on,
+        st.plan,
+        st.escalations,
+        st.excerpt,
+        deadlines(
+            st, g.received_on, today, ctx.settings.grievance_ack_days, ctx.settings.grievance_investigate_days
+        ),
+        g.version,
+    )
 
 
-def list_grievances(ctx: Context, *, status: str = "", include_closed: bool = True,
-                    mine: bool = False) -> list[GrievanceSummary]:
+def list_grievances(
+    ctx: Context, *, status: str = "", include_closed: bool = True, mine: bool = False
+) -> list[GrievanceSummary]:
     """Every grievance, categories only (any staff role)."""
     who = staff(ctx, "viewer")
     if status:
         status = choice(status, STATUSES, "status")
     today = ctx.clock.today()
     with ctx.unit_of_work() as s:
-        out = [_summary(ctx, s, g, today) for g in s.execute(select(Grievance).order_by(Grievance.id)).scalars()]
+        out = [
+            _summary(ctx, s, g, today) for g in s.execute(select(Grievance).order_by(Grievance.id)).scalars()
+        ]
     if status:
         out = [x for x in out if x.status == status]
     if not include_closed:
@@ -179,26 +207,58 @@ def get_grievance(ctx: Context, ref: str) -> GrievanceView:
             if e.kind == "names":
                 view.names = text
                 continue
-            view.events.append(EventView(e.seq, e.kind, e.recorded_on, e.actor, dict(e.data or {}),
-                                         text if e.text_ct is not None else ""))
+            view.events.append(
+                EventView(
+                    e.seq,
+                    e.kind,
+                    e.recorded_on,
+                    e.actor,
+                    dict(e.data or {}),
+                    text if e.text_ct is not None else "",
+                )
+            )
         if allowed:
             audit.record(s, who.username, "grievance.read", g.ref)
     return view
 
 
-EXPORT_COLUMNS = ("grievance", "received_on", "language", "channel", "status", "issues", "severity",
-                  "credible", "party_id", "party_name", "party_country", "shared_excerpt")
+EXPORT_COLUMNS = (
+    "grievance",
+    "received_on",
+    "language",
+    "channel",
+    "status",
+    "issues",
+    "severity",
+    "credible",
+    "party_id",
+    "party_name",
+    "party_country",
+    "shared_excerpt",
+)
 
 
 def export_redacted(ctx: Context, fmt: str = "json") -> str:
     """Categories, party and staff's shareable excerpt only: never words, contact, names or replies."""
     who = staff(ctx, "analyst")
     fmt = choice(fmt, ("json", "csv"), "format")
-    rows = [{"grievance": x.ref, "received_on": x.received_on.isoformat(), "language": x.language,
-             "channel": x.channel, "status": x.status, "issues": x.issues, "severity": x.severity,
-             "credible": x.credible, "party_id": x.party_id, "party_name": x.party_name,
-             "party_country": x.party_country, "shared_excerpt": x.shared_excerpt}
-            for x in list_grievances(ctx)]
+    rows: list[dict[str, Any]] = [
+        {
+            "grievance": x.ref,
+            "received_on": x.received_on.isoformat(),
+            "language": x.language,
+            "channel": x.channel,
+            "status": x.status,
+            "issues": x.issues,
+            "severity": x.severity,
+            "credible": x.credible,
+            "party_id": x.party_id,
+            "party_name": x.party_name,
+            "party_country": x.party_country,
+            "shared_excerpt": x.shared_excerpt,
+        }
+        for x in list_grievances(ctx)
+    ]
     with ctx.unit_of_work() as s:
         audit.record(s, who.username, "grievance.export", "", {"grievances": len(rows), "format": fmt})
     if fmt == "json":
@@ -207,7 +267,7 @@ def export_redacted(ctx: Context, fmt: str = "json") -> str:
     w = csv.DictWriter(buf, fieldnames=EXPORT_COLUMNS)
     w.writeheader()
     for r in rows:
-        w.writerow({**r, "issues": ";".join(r["issues"])})
+        w.writerow({**r, "issues": ";".join(r["issues"] or [])})  # type: ignore[arg-type]
     return buf.getvalue()
 
 

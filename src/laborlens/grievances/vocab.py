@@ -35,5 +35,13 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "remediation": ("investigating", "closed"),
     "closed": ("investigating",),
 }
-CLOSE_REASONS = ("remediated", "not_credible", "out_of_scope", "duplicate", "withdrawn", "no_contact", "other")
+CLOSE_REASONS = (
+    "remediated",
+    "not_credible",
+    "out_of_scope",
+    "duplicate",
+    "withdrawn",
+    "no_contact",
+    "other",
+)
 CHANNELS = ("web", "sms", "staff")

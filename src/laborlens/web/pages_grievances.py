@@ -37,22 +37,45 @@ def _back(ref: str) -> Response:
 @router.get("/grievances")
 def board_page(request: Request, who: Viewer, closed: bool = False) -> Response:
     rows = views.board(context(request, who), include_closed=closed)
-    return render(request, "grievances/board.html", active="grievances", rows=rows, closed=closed,
-                  issues={**FORCED_LABOUR, **OTHER_ISSUES}, languages=LANGUAGES,
-                  ack_days=request.app.state.settings.grievance_ack_days)
+    return render(
+        request,
+        "grievances/board.html",
+        active="grievances",
+        rows=rows,
+        closed=closed,
+        issues={**FORCED_LABOUR, **OTHER_ISSUES},
+        languages=LANGUAGES,
+        ack_days=request.app.state.settings.grievance_ack_days,
+    )
 
 
 @router.get("/grievances/{ref}")
-def grievance_page(request: Request, who: Viewer, ref: Ref,
-                   q: Annotated[str, Query(max_length=300)] = "") -> Response:
+def grievance_page(
+    request: Request, who: Viewer, ref: Ref, q: Annotated[str, Query(max_length=300)] = ""
+) -> Response:
     ctx = context(request, who)
     view = views.get_grievance(ctx, ref)
     found = parties.search_parties(ctx, q, view.summary.party_country[:2]) if q and who.can("analyst") else []
-    return render(request, "grievances/detail.html", active="grievances", v=view, s=view.summary, q=q,
-                  found=found, forced=FORCED_LABOUR, other=OTHER_ISSUES, severities=SEVERITIES,
-                  next_statuses=TRANSITIONS[view.summary.status], reasons=CLOSE_REASONS, threats=THREATS,
-                  risks=RISKS, languages=LANGUAGES, roles=ROLES,
-                  may_handle=view.may_see and who.can("analyst"), is_admin=who.can("admin"))
+    return render(
+        request,
+        "grievances/detail.html",
+        active="grievances",
+        v=view,
+        s=view.summary,
+        q=q,
+        found=found,
+        forced=FORCED_LABOUR,
+        other=OTHER_ISSUES,
+        severities=SEVERITIES,
+        next_statuses=TRANSITIONS[view.summary.status],
+        reasons=CLOSE_REASONS,
+        threats=THREATS,
+        risks=RISKS,
+        languages=LANGUAGES,
+        roles=ROLES,
+        may_handle=view.may_see and who.can("analyst"),
+        is_admin=who.can("admin"),
+    )
 
 
 @router.post("/grievances/{ref}/assign")
@@ -73,15 +96,27 @@ async def triage_form(request: Request, who: Analyst, ref: Ref) -> Response:
     issues = [str(x) for x in form.getlist("issues")][:20]
     credible = {"yes": True, "no": False}.get(str(form.get("credible", "")))
     version = str(form.get("version", "")).strip()
-    triage.triage(context(request, who), ref, issues=issues, severity=str(form.get("severity", ""))[:20],
-                  credible=credible, version=int(version) if version.isdigit() else None)
+    triage.triage(
+        context(request, who),
+        ref,
+        issues=issues,
+        severity=str(form.get("severity", ""))[:20],
+        credible=credible,
+        version=int(version) if version.isdigit() else None,
+    )
     flash(request, "Triage recorded.")
     return _back(ref)
 
 
 @router.post("/grievances/{ref}/status")
-def status_form(request: Request, who: Analyst, ref: Ref, status: Short, reason: Short = "",
-                version: Annotated[int | None, Form()] = None) -> Response:
+def status_form(
+    request: Request,
+    who: Analyst,
+    ref: Ref,
+    status: Short,
+    reason: Short = "",
+    version: Annotated[int | None, Form()] = None,
+) -> Response:
     new = triage.set_status(context(request, who), ref, status, reason=reason, version=version)
     flash(request, f"{ref.upper()} is now {new}.")
     return _back(ref)
@@ -100,32 +135,47 @@ def reply_form(request: Request, who: Analyst, ref: Ref, text: Long, kind: Short
 
 
 @router.post("/grievances/{ref}/plan")
-def plan_form(request: Request, who: Analyst, ref: Ref, action: Annotated[str, Form(max_length=500)],
-              due: Short, owner: Short = "") -> Response:
+def plan_form(
+    request: Request,
+    who: Analyst,
+    ref: Ref,
+    action: Annotated[str, Form(max_length=500)],
+    due: Short,
+    owner: Short = "",
+) -> Response:
     n = triage.plan(context(request, who), ref, [(action, due, owner)])
     flash(request, f"Remediation plan has {n} step{'s' if n != 1 else ''}.")
     return _back(ref)
 
 
 @router.post("/grievances/{ref}/plan/done")
-def step_done_form(request: Request, who: Analyst, ref: Ref, item: Annotated[int, Form(ge=1, le=1000)]
-                   ) -> Response:
+def step_done_form(
+    request: Request, who: Analyst, ref: Ref, item: Annotated[int, Form(ge=1, le=1000)]
+) -> Response:
     triage.step_done(context(request, who), ref, item)
     flash(request, f"Step {item} done.")
     return _back(ref)
 
 
 @router.post("/grievances/{ref}/excerpt")
-def excerpt_form(request: Request, who: Analyst, ref: Ref,
-                 excerpt: Annotated[str, Form(max_length=500)] = "") -> Response:
+def excerpt_form(
+    request: Request, who: Analyst, ref: Ref, excerpt: Annotated[str, Form(max_length=500)] = ""
+) -> Response:
     triage.share_excerpt(context(request, who), ref, excerpt)
     flash(request, "Shareable excerpt saved." if excerpt.strip() else "Shareable excerpt withdrawn.")
     return _back(ref)
 
 
 @router.post("/grievances/{ref}/party")
-def party_form(request: Request, who: Analyst, ref: Ref, party_id: Short = "", name: Short = "",
-               country: Short = "", address: Short = "") -> Response:
+def party_form(
+    request: Request,
+    who: Analyst,
+    ref: Ref,
+    party_id: Short = "",
+    name: Short = "",
+    country: Short = "",
+    address: Short = "",
+) -> Response:
     ctx = context(request, who)
     if name.strip():
         p = triage.create_party(ctx, ref, name=name, country=country, address=address, party_id=party_id)
@@ -147,8 +197,12 @@ def rrm_form(request: Request, who: Analyst, ref: Ref, sector: Short, state: Sho
 async def defender_form(request: Request, who: Analyst, ref: Ref) -> Response:
     form = await request.form()
     pseudonym = escalate.to_defender(
-        context(request, who), ref, person=str(form.get("person", ""))[:500],
-        country=str(form.get("country", ""))[:100], threats=[str(x) for x in form.getlist("threats")][:10],
-        risk=str(form.get("risk", ""))[:20])
+        context(request, who),
+        ref,
+        person=str(form.get("person", ""))[:500],
+        country=str(form.get("country", ""))[:100],
+        threats=[str(x) for x in form.getlist("threats")][:10],
+        risk=str(form.get("risk", ""))[:20],
+    )
     flash(request, f"Opened defender case {pseudonym}.")
     return _back(ref)

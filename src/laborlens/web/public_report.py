@@ -8,6 +8,7 @@ worker's words in an error.
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
@@ -22,6 +23,23 @@ from laborlens.service.context import Context
 from laborlens.web.render import templates
 
 router = APIRouter()
+PUBLIC_PATHS = ("/report", "/hooks/sms")
+
+
+class DropWorkerAddress(logging.Filter):
+    """Uvicorn's access log records the client address; for the public intake paths it is blanked, so the
+    server log cannot be matched against the day a report arrived."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 3 and str(args[2]).startswith(PUBLIC_PATHS):
+            record.args = ("-", *args[1:])
+        return True
+
+
+_access = logging.getLogger("uvicorn.access")
+if not any(isinstance(f, DropWorkerAddress) for f in _access.filters):
+    _access.addFilter(DropWorkerAddress())
 Lang = Annotated[str, Form(max_length=10)]
 Text = Annotated[str, Form(max_length=12000)]
 
@@ -45,8 +63,14 @@ def _page(request: Request, lang: str, template: str, status_code: int = 200, **
     def t(message: str, **kw: str) -> str:
         return gettext(lang, message, **kw)
 
-    ctx = {"lang": lang, "dir": text_direction(lang), "languages": LANGUAGES, "t": t,
-           "statuses": STATUSES, **values}
+    ctx = {
+        "lang": lang,
+        "dir": text_direction(lang),
+        "languages": LANGUAGES,
+        "t": t,
+        "statuses": STATUSES,
+        **values,
+    }
     resp = templates.TemplateResponse(request, f"grievances/{template}", ctx, status_code=status_code)
     resp.headers["Content-Language"] = lang
     return resp
@@ -59,31 +83,65 @@ def report_page(request: Request, lang: Annotated[str | None, Query(max_length=1
 
 
 @router.post("/report", response_class=HTMLResponse)
-def submit(request: Request, words: Text = "", lang: Lang = "en", words_language: Lang = "",
-           workplace: Annotated[str, Form(max_length=1000)] = "",
-           location: Annotated[str, Form(max_length=1000)] = "",
-           contact: Annotated[str, Form(max_length=1000)] = "", consent: Annotated[str, Form(max_length=5)] = "",
-           names_at_risk: Annotated[str, Form(max_length=2000)] = "") -> Response:
+def submit(
+    request: Request,
+    words: Text = "",
+    lang: Lang = "en",
+    words_language: Lang = "",
+    workplace: Annotated[str, Form(max_length=1000)] = "",
+    location: Annotated[str, Form(max_length=1000)] = "",
+    contact: Annotated[str, Form(max_length=1000)] = "",
+    consent: Annotated[str, Form(max_length=5)] = "",
+    names_at_risk: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
     lang = pick(lang)
-    form = {"workplace": workplace, "location": location, "words": words, "words_language": words_language,
-            "contact": contact, "consent": bool(consent), "names_at_risk": names_at_risk}
+    form = {
+        "workplace": workplace,
+        "location": location,
+        "words": words,
+        "words_language": words_language,
+        "contact": contact,
+        "consent": bool(consent),
+        "names_at_risk": names_at_risk,
+    }
     try:
         _throttle(request).hit(_address(request))
-        r = intake.submit_report(_ctx(request), words=words, language=words_language or lang, channel="web",
-                                 workplace=workplace, location=location, contact=contact,
-                                 consent_to_contact=bool(consent), names_at_risk=names_at_risk)
+        r = intake.submit_report(
+            _ctx(request),
+            words=words,
+            language=words_language or lang,
+            channel="web",
+            workplace=workplace,
+            location=location,
+            contact=contact,
+            consent_to_contact=bool(consent),
+            names_at_risk=names_at_risk,
+        )
     except TooManyReports:
-        return _page(request, lang, "report.html", 429, form=form,
-                     error=gettext(lang, "Too many attempts. Please wait and try again later."))
+        return _page(
+            request,
+            lang,
+            "report.html",
+            429,
+            form=form,
+            error=gettext(lang, "Too many attempts. Please wait and try again later."),
+        )
     except InputError:
-        return _page(request, lang, "report.html", 400, form=form,
-                     error=gettext(lang, "Please describe what happened."))
+        return _page(
+            request,
+            lang,
+            "report.html",
+            400,
+            form=form,
+            error=gettext(lang, "Please describe what happened."),
+        )
     return _page(request, lang, "receipt.html", code=r.code)
 
 
 @router.post("/report/follow-up", response_class=HTMLResponse)
-def follow_up(request: Request, code: Annotated[str, Form(max_length=60)] = "", lang: Lang = "en",
-              words: Text = "") -> Response:
+def follow_up(
+    request: Request, code: Annotated[str, Form(max_length=60)] = "", lang: Lang = "en", words: Text = ""
+) -> Response:
     lang = pick(lang)
     throttle = _throttle(request)
     ctx = _ctx(request)
@@ -95,15 +153,28 @@ def follow_up(request: Request, code: Annotated[str, Form(max_length=60)] = "", 
             added = True
         view = intake.follow_up(ctx, code)
     except TooManyReports:
-        return _page(request, lang, "report.html", 429, form={},
-                     error=gettext(lang, "Too many attempts. Please wait and try again later."))
+        return _page(
+            request,
+            lang,
+            "report.html",
+            429,
+            form={},
+            error=gettext(lang, "Too many attempts. Please wait and try again later."),
+        )
     except intake.UnknownReceipt:
         throttle.failed(_address(request))
-        return _page(request, lang, "report.html", 404, form={},
-                     error=gettext(lang, "That receipt code was not recognised."))
+        return _page(
+            request,
+            lang,
+            "report.html",
+            404,
+            form={},
+            error=gettext(lang, "That receipt code was not recognised."),
+        )
     except InputError:
-        return _page(request, lang, "report.html", 400, form={},
-                     error=gettext(lang, "Please describe what happened."))
+        return _page(
+            request, lang, "report.html", 400, form={}, error=gettext(lang, "Please describe what happened.")
+        )
     # the code goes back into the page's hidden field so the worker can add more, never into a URL
     return _page(request, lang, "follow_up.html", view=view, code=code, added=added)
 
