@@ -11,6 +11,7 @@ from grievance_helpers import Staff
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select
+from test_postgres import pg_settings  # noqa: F401  (throw-away PostgreSQL schema)
 
 from laborlens.accounts import Forbidden
 from laborlens.audit import events as audit_events
@@ -386,3 +387,22 @@ def test_errors_never_echo_what_was_typed(staff: Staff) -> None:
     with pytest.raises(NotFound) as e:
         views.get_grievance(staff.ctx("admin"), "Juana Pérez")
     assert "Juana" not in str(e.value)
+
+
+def test_grievances_on_postgresql(pg_settings) -> None:  # noqa: F811
+    """The same lifecycle, sealing and finding on PostgreSQL (migration 0008 included)."""
+    from laborlens.store import open_store
+
+    store = open_store(pg_settings)
+    assert store.engine.dialect.name == "postgresql"
+    staff = Staff(pg_settings, store)
+    _store_party(store)
+    ref = _credible(staff)
+    r = _report(staff, "zh-Hans", contact="wechat abc", consent_to_contact=True)
+    assert intake.follow_up(staff.worker(), r.code).messages[0].text == WORDS["zh-Hans"]
+    assert not views.get_grievance(staff.ctx("analyst"), r.ref).may_see
+    assert views.get_grievance(staff.ctx("admin"), r.ref).contact == "wechat abc"
+    f = findings_from_store(store, [Party("P-HOSH", "x", "CN")])
+    assert [x.details["grievance"] for x in f] == [ref]
+    with store.session() as s:
+        assert verify(s).ok
