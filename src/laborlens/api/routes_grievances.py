@@ -25,6 +25,16 @@ Viewer = Annotated[Principal, Depends(auth.viewer)]
 Analyst = Annotated[Principal, Depends(auth.analyst)]
 Admin = Annotated[Principal, Depends(auth.admin)]
 Ref = Annotated[str, Path(pattern=r"^GRV-[0-9A-Fa-f]{6}$")]
+# the least role of each route (checked by tests/test_authz_matrix.py); sealed text needs assignment too
+_P = "/api/grievances"
+ROUTE_ROLES: dict[tuple[str, str], str] = {
+    ("GET", _P): "viewer", ("GET", f"{_P}/board"): "viewer", ("GET", f"{_P}/{{ref}}"): "viewer",
+    ("GET", f"{_P}/export"): "analyst", ("GET", f"{_P}/parties"): "analyst",
+    ("POST", f"{_P}/{{ref}}/assign"): "admin", ("POST", f"{_P}/{{ref}}/unassign"): "admin",
+    **{("POST", f"{_P}/{{ref}}/{a}"): "analyst" for a in (
+        "triage", "status", "reply", "note", "plan", "plan/done", "excerpt", "party", "escalate/rrm",
+        "escalate/defender")},
+}
 
 
 def context(request: Request, who: Principal) -> Context:

@@ -28,6 +28,13 @@ Admin = Annotated[Principal, Depends(auth.admin)]
 Ref = Annotated[str, Path(pattern=r"^GRV-[0-9A-Fa-f]{6}$")]
 Short = Annotated[str, Form(max_length=200)]
 Long = Annotated[str, Form(max_length=5000)]
+ROUTE_ROLES: dict[tuple[str, str], str] = {
+    ("GET", "/grievances"): "viewer", ("GET", "/grievances/{ref}"): "viewer",
+    ("POST", "/grievances/{ref}/assign"): "admin",
+    **{("POST", f"/grievances/{{ref}}/{a}"): "analyst" for a in (
+        "triage", "status", "reply", "plan", "plan/done", "excerpt", "party", "escalate/rrm",
+        "escalate/defender")},
+}
 
 
 def _back(ref: str) -> Response:

@@ -24,6 +24,10 @@ from laborlens.web.render import templates
 
 router = APIRouter()
 PUBLIC_PATHS = ("/report", "/hooks/sms")
+ROUTE_ROLES: dict[tuple[str, str], str] = {
+    ("GET", "/report"): "public", ("POST", "/report"): "public", ("POST", "/report/follow-up"): "public",
+    ("POST", "/hooks/sms"): "public",  # the provider's signature, not a role
+}
 
 
 class DropWorkerAddress(logging.Filter):
