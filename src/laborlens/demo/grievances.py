@@ -100,9 +100,8 @@ def load_demo_grievances(store: Store) -> int:
         "nos amenazaron con despedirnos.",
     )
     n += 1
-    triage.create_party(
-        staff(11), r.ref, name="Autopartes del Bajío S.A. de C.V.", country="MX", address="Silao, Guanajuato"
-    )
+    # not linked to a party: the demo's store holds exactly the generated supply chain (staff would
+    # create the facility with ``grievances link --name ... --country MX`` and could then escalate to the RRM)
     triage.set_status(staff(10), r.ref, "acknowledged")
     triage.triage(
         staff(10),
