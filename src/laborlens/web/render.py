@@ -25,6 +25,7 @@ templates.env.filters["pct"] = lambda x: f"{100 * float(x or 0):.0f}%"
 NAV = (("dashboard", "/", "Dashboard", "viewer"), ("check", "/check", "Check a name", "viewer"),
        ("upload", "/upload", "Screen files", "analyst"), ("lists", "/lists", "Lists", "viewer"),
        ("cases", "/cases/rrm", "Case work", "viewer"),
+       ("grievances", "/grievances", "Grievances", "viewer"),
        ("audit", "/audit", "Audit log", "admin"), ("users", "/users", "Users", "admin"))
 
 
