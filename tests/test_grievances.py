@@ -339,7 +339,7 @@ def test_grievance_reaches_the_verdict_as_review_never_presumption(staff: Staff,
     ships = [Shipment("SH1", "IMP", "SUP", "shirts", "6205.20", "cotton shirts")]
     m = matcher_for_store(staff.store)
     without = screen_tables(parties, links, ships, m)
-    with_g = screen_tables(parties, links, ships, m, store=staff.store)
+    with_g = screen_tables(parties, links, ships, m, options={"store": staff.store})
     assert not [f for f in without.findings if f.rule == "grievance"]
     g = [f for f in with_g.findings if f.rule == "grievance"]
     assert len(g) == 1 and g[0].party_id == "SUP"
