@@ -71,6 +71,13 @@ from laborlens.api import routes_review as _review_api  # noqa: E402
 from laborlens.web import pages_review as _review_web  # noqa: E402
 
 RULES.update({**_review_api.ROUTE_ROLES, **_review_web.ROUTE_ROLES})
+# Grievances too (staff API and pages; the public intake needs no role)
+from laborlens.api import routes_grievances as _gr_api  # noqa: E402
+from laborlens.web import pages_grievances as _gr_web  # noqa: E402
+from laborlens.web import public_report as _gr_public  # noqa: E402
+
+RULES.update({k: (PUBLIC if v == "public" else v) for k, v in
+              {**_gr_api.ROUTE_ROLES, **_gr_web.ROUTE_ROLES, **_gr_public.ROUTE_ROLES}.items()})
 _user_names = (f"user{i}" for i in itertools.count())
 
 

@@ -24,6 +24,11 @@ class Settings(BaseSettings):
     max_rows: int = 1_000_000
     max_cell_chars: int = 32_767
     max_json_depth: int = 32
+    # grievances: days staff have to acknowledge / start investigating a report; the SMS webhook's secret
+    grievance_ack_days: int = 7
+    grievance_investigate_days: int = 30
+    grievance_webhook_secret: str = ""
+    grievance_webhook_url: str = ""  # the public URL the provider signs, when a proxy rewrites it
 
     @property
     def db_url(self) -> str:

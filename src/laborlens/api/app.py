@@ -99,6 +99,13 @@ def create_app(settings: Settings, *, upload_limit: int = DEFAULT_UPLOAD_LIMIT, 
 
     app.include_router(cases_api.make_router(viewer, require=require), responses=ERROR_RESPONSES)
     app.include_router(cases_web.make_router(viewer, require=require), include_in_schema=False)
+    # Worker grievances: staff API and pages; the public /report page and SMS webhook in their own router
+    from laborlens.api import routes_grievances
+    from laborlens.web import pages_grievances, public_report
+
+    app.include_router(routes_grievances.router, responses=ERROR_RESPONSES)
+    app.include_router(pages_grievances.router, include_in_schema=False)
+    app.include_router(public_report.router, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     errors.install(app)
     app.add_middleware(BodyLimit, limit=BODY_LIMIT)  # inside the session: its 413 page needs one

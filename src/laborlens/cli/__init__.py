@@ -12,6 +12,7 @@ from laborlens.cli import screening as _screening  # noqa: E402,F401
 from laborlens.cli import serve as _serve  # noqa: E402,F401
 from laborlens.cli import cases as _cases  # noqa: E402,F401
 from laborlens.cli import review as _review  # noqa: E402,F401
+from laborlens.cli import grievances as _grievances  # noqa: E402,F401
 
 __all__ = ["app", "main"]
 

@@ -43,7 +43,9 @@ def load(directory: Path = typer.Argument(..., metavar="DIR", help="Folder holdi
 def _after_load(store: Store, data_dir: Path, out_dir: Path, pdf: bool = True) -> None:
     """After the demo is loaded: screen it and write verdicts and the evidence pack under OUT/screening."""
     from laborlens.cli.screening import run_screen
+    from laborlens.demo.grievances import load_demo_grievances
 
+    load_demo_grievances(store)  # before screening: one grievance is about a tainted supplier
     summary = run_screen(data_dir, out_dir / "screening", pdf=pdf, name="demo")
     from laborlens.cases import demo_case_work
 

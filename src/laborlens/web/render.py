@@ -26,6 +26,7 @@ NAV = (("dashboard", "/", "Dashboard", "viewer"), ("check", "/check", "Check a n
        ("upload", "/upload", "Screen files", "analyst"), ("review", "/review", "Review queue", "viewer"),
        ("runs", "/runs", "Runs", "viewer"), ("lists", "/lists", "Lists", "viewer"),
        ("cases", "/cases/rrm", "Case work", "viewer"),
+       ("grievances", "/grievances", "Grievances", "viewer"),
        ("audit", "/audit", "Audit log", "admin"), ("users", "/users", "Users", "admin"))
 
 

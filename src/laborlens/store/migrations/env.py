@@ -1,6 +1,7 @@
 from alembic import context
 
 import laborlens.cases  # noqa: F401  (its tables join Base.metadata for autogenerate)
+import laborlens.grievances.models  # noqa: F401
 from laborlens.store.models import Base
 
 config = context.config
