@@ -1,13 +1,13 @@
 """review queue assignments and run names
 
 Revision ID: 0009
-Revises: 0004
+Revises: 0008 (written against 0004; relinked after 0008 landed on main)
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0004"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
