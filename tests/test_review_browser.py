@@ -107,6 +107,7 @@ def test_every_top_level_page_through_the_navigation_at_390px(site) -> None:
     with chromium_page(390, 844) as page:
         _sign_in(page, server)
         for key, href, label, _role in NAV:
+            page.goto(server + "/")  # from the dashboard's navigation each time
             link = page.locator("nav[aria-label=Main]").get_by_role("link", name=label, exact=True)
             assert link.is_visible(), f"{label} not visible at 390 px"
             box = link.bounding_box()
@@ -117,5 +118,8 @@ def test_every_top_level_page_through_the_navigation_at_390px(site) -> None:
             assert page.locator("h1").first.is_visible()
             # nothing wider than the screen outside a scroll box: the page itself never scrolls sideways
             width = page.evaluate("document.documentElement.scrollWidth")
-            assert width <= 390 + 1, f"{href} is {width}px wide at 390 px"
+            wide = page.evaluate("""() => [...document.querySelectorAll('main *')]
+                .filter(e => e.getBoundingClientRect().right > 392)
+                .slice(0, 3).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))""")
+            assert width <= 390 + 1, f"{href} is {width}px wide at 390 px: {wide}"
             page.screenshot(path=str(SHOTS / f"review-390-{key}.png"), full_page=False)
