@@ -42,6 +42,12 @@ def run_screen(data_dir: Path, out: Path, pdf: bool, bom: Path | None = None,
                       f"origin (see the traced_to_origin and untraced_parties columns)", highlight=False)
     console.print(f"verdicts: {out / 'verdicts.csv'}\nfindings: {out / 'findings.jsonl'}\n"
                   f"evidence pack: {out / 'report.html'}" + (f" and {out / 'report.pdf'}" if pdf else ""))
+    if pdf and (out / "report.html").exists():
+        from laborlens.report.render import cjk_font_missing, has_cjk
+
+        if has_cjk((out / "report.html").read_text(encoding="utf-8")) and (warning := cjk_font_missing()):
+            console.print(f"[yellow]warning:[/yellow] report.pdf has Chinese text but {warning}",
+                          highlight=False, soft_wrap=True)
     if name is not None:
         from laborlens.cli.review import cli_context
         from laborlens.service.review import record_run

@@ -51,8 +51,10 @@ def _context(result: ScreenResult) -> dict[str, Any]:
 
     summary = result.summary()
     flagged_volume = {m["party_id"]: m for m in result.mass_balance}
+    # Presumptions get their own section with a tier map; review shipments a row each in a compact table
+    # (reason, gap, what a rebuttal still needs): the pack stays short enough for a broker to send.
     detailed = sorted(
-        (v for v in result.verdicts if v.verdict != "clear"), key=lambda v: (_ORDER[v.verdict], v.shipment_id)
+        (v for v in result.verdicts if v.verdict == "presumption"), key=lambda v: v.shipment_id
     )[:MAX_DETAILED]
     sections = []
     for v in detailed:
@@ -75,13 +77,22 @@ def _context(result: ScreenResult) -> dict[str, Any]:
                     f
                     for pid in order
                     for f in result.findings_of(pid)
-                    if f.severity in ("presumption", "review")
+                    if f.severity in ("presumption", "review") or (f.details or {}).get("human")
                 ],
                 "docs": docs,
                 "missing": _missing(result, v, flagged_volume),
             }
         )
     rules = Counter(f.rule for f in result.findings if f.severity in ("presumption", "review"))
+    reviews = [
+        {"v": v, "missing": _missing(result, v, flagged_volume)}
+        for v in sorted((v for v in result.verdicts if v.verdict == "review"), key=lambda v: v.shipment_id)
+    ]
+    decisions = [
+        (f, str(f.details.get("human")))
+        for f in result.findings
+        if f.rule == "list_match" and (f.details or {}).get("human")
+    ]
     return {
         "s": summary,
         "gap": UFLPA_GAP,
@@ -92,7 +103,10 @@ def _context(result: ScreenResult) -> dict[str, Any]:
         "rules_chart": Markup(bar_chart(dict(rules.most_common()), "Findings by rule")) if rules else "",
         "verdicts": sorted(result.verdicts, key=lambda v: (_ORDER[v.verdict], v.shipment_id)),
         "sections": sections,
-        "truncated": max(0, sum(v.verdict != "clear" for v in result.verdicts) - len(detailed)),
+        "truncated": max(0, sum(v.verdict == "presumption" for v in result.verdicts) - len(detailed)),
+        "reviews": reviews,
+        "decisions": decisions,
+        "cjk_warning": "",
         "parties": result.parties,
         "pname": result.party_name,
         "importers": sorted({v.importer_id for v in result.verdicts}),
@@ -100,13 +114,44 @@ def _context(result: ScreenResult) -> dict[str, Any]:
     }
 
 
-def render_html(result: ScreenResult | Mapping[str, Any]) -> str:
+def render_html(result: ScreenResult | Mapping[str, Any], cjk_warning: str = "") -> str:
     if not isinstance(result, ScreenResult):
         result = ScreenResult.from_json(result)
-    return _env.get_template("report.html").render(**_context(result))
+    return _env.get_template("report.html").render(**{**_context(result), "cjk_warning": cjk_warning})
 
 
-def render_pdf(html: str, path: Path) -> None:
+CJK_INSTALL = ("install a Chinese font and render again: `apt-get install fonts-wqy-zenhei` "
+               "(or fonts-noto-cjk) on Debian/Ubuntu, `dnf install wqy-zenhei-fonts` on Fedora")
+
+
+def has_cjk(text: str) -> bool:
+    return any("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text)
+
+
+def cjk_font_missing() -> str:
+    """"" when fontconfig knows a font covering Chinese, else what to do (the PDF would show empty boxes)."""
+    import shutil
+    import subprocess
+
+    if shutil.which("fc-list") is None:
+        return "fontconfig (fc-list) is not installed, so no Chinese font can be found: " + CJK_INSTALL
+    try:
+        out = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, timeout=20)
+    except (OSError, subprocess.SubprocessError):
+        return "fc-list failed, so no Chinese font could be found: " + CJK_INSTALL
+    return "" if out.stdout.strip() else "no font with Chinese glyphs is installed: " + CJK_INSTALL
+
+
+def render_pdf(html: str, path: Path) -> str:
+    """Write the PDF; returns a warning ("" when none). Chinese names render as empty boxes without a CJK
+    font, so when the pack has Chinese text and no such font is installed the warning says how to install one
+    and the PDF itself carries it on its first page."""
     from weasyprint import HTML
 
+    warning = cjk_font_missing() if has_cjk(html) else ""
+    if warning:
+        banner = (f'<div class="warn" id="cjk-warning"><b>Chinese text in this pack may show as empty boxes:</b> '
+                  f"{warning}</div>")
+        html = html.replace("<main>", "<main>" + banner, 1)
     HTML(string=html).write_pdf(str(path))
+    return warning
