@@ -17,8 +17,9 @@ from laborlens.cases import Conflict
 from laborlens.cases import defenders as dfn
 from laborlens.cases.crypto import KEY_ENV, KeyProblem, KeyRing, key_id
 from laborlens.cases.models import DefenderCase
-from laborlens.cases.rotation import rotate_key
+from laborlens.cases.defenders.rotation import rotate_key
 from laborlens.errors import InputError, NotFound
+from laborlens.settings import Settings
 from laborlens.store.models import AuditEvent
 
 NAME = "Xochiquetzal Ñandú-Quillfeather"
@@ -266,8 +267,8 @@ def test_key_rotation_keeps_data_readable(store, settings, people, case) -> None
     with store.session() as s:
         before = s.execute(select(DefenderCase.identity_ct)).scalar_one()
     with pytest.raises(Forbidden):
-        rotate_key(store, people["ana"])
-    r = rotate_key(store, people["root"])
+        rotate_key(store, people["ana"], old)
+    r = rotate_key(store, people["root"], old)
     assert r.old_key == old.active and r.new_key != old.active and r.resealed == 2  # identity + one note
     new = KeyRing.load(settings.home)
     assert new.active == r.new_key and old.active in new.keys  # old key retired, still loadable
@@ -286,20 +287,23 @@ def test_key_rotation_keeps_data_readable(store, settings, people, case) -> None
 def test_env_key_and_rotation_with_a_supplied_key(store, settings, people, monkeypatch) -> None:
     k1, k2 = os.urandom(32), os.urandom(32)
     monkeypatch.setenv(KEY_ENV, base64.b64encode(k1).decode())
-    ring = KeyRing.load(settings.home)
+    assert KeyRing.load(settings.home).source == "file"  # the library never reads the environment itself...
+    ring = KeyRing.from_settings(Settings())  # ...the edge passes the setting in
     assert ring.source == "env" and ring.active == key_id(k1)
+    (settings.home / "keys" / "defenders.key").unlink()  # made by the file-key load above
+    ring = KeyRing.from_settings(Settings())
     assert not (settings.home / "keys" / "defenders.key").exists()
     with store.session() as s:
         pid = dfn.open_case(
             s, ring, people["ana"], dfn.Identity(NAME), country="Chile", threats=["arrest"], risk="low"
         )
     with pytest.raises(InputError, match="new-key-file"):
-        rotate_key(store, people["root"])
-    rotate_key(store, people["root"], k2)
+        rotate_key(store, people["root"], ring)
+    rotate_key(store, people["root"], ring, k2)
     monkeypatch.setenv(KEY_ENV, ",".join(base64.b64encode(k).decode() for k in (k2, k1)))
     with store.session() as s:
-        assert dfn.get_case(s, KeyRing.load(settings.home), people["ana"], pid).identity.name == NAME
+        assert dfn.get_case(s, KeyRing.from_settings(Settings()), people["ana"], pid).identity.name == NAME
     monkeypatch.setenv(KEY_ENV, "not base64!")
     with pytest.raises(KeyProblem) as exc:
-        KeyRing.load(settings.home)
+        KeyRing.from_settings(Settings())
     assert "not base64" not in str(exc.value).split(":", 1)[1]  # the bad value itself is not echoed

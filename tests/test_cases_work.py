@@ -6,15 +6,14 @@ from datetime import date
 
 import pytest
 
-from laborlens.accounts import Forbidden
-from laborlens.cases import Conflict, Operator, progress, safeguards
+from laborlens.accounts import Forbidden, Principal
+from laborlens.cases import Conflict, progress, safeguards
 from laborlens.cases import engagements as eng
-from laborlens.cases.common import Operator as Op
-from laborlens.cases.render import write_html
 from laborlens.errors import InputError, NotFound
+from laborlens.web.printing import report_html, review_html, write_html
 
-OP = Operator()
-VIEWER = Op("vera", "viewer")
+OP = Principal(1, "tester", "admin", "test")
+VIEWER = Principal(2, "vera", "viewer", "test")
 
 
 # -- missions ----------------------------------------------------------------------------------------------
@@ -133,7 +132,7 @@ def test_scoring_rules(store, review) -> None:
 def test_printable_review(store, review, tmp_path) -> None:
     with store.session() as s:
         safeguards.score_item(s, OP, review, "forced_labor", 0, "No screening of recruitment fees <script>")
-        html = safeguards.review_html(safeguards.summarise(s, review))
+        html = review_html(safeguards.summarise(s, review), date(2026, 11, 25))
     assert "Rural roads II" in html and "Critical gaps" in html and "memo priority" in html
     assert "<script>" not in html and "&lt;script&gt;" in html  # user text is escaped
     out = write_html(html, tmp_path / "review.html", tmp_path / "review.pdf")
@@ -170,13 +169,13 @@ def test_tracker_updates_and_conflict(store) -> None:
 
 
 def test_semiannual_report_with_chart(store, tmp_path) -> None:
-    from laborlens.cases.rrm_real import load_real_cases
+    from laborlens.cases.rrm.real import load_real_cases
 
     with store.session() as s:
-        load_real_cases(s)
+        load_real_cases(s, OP)
         progress.update_directive(s, OP, 2, "in_progress", "consultation SOP drafted", "2026-09-30")
         progress.update_directive(s, OP, 22, "done", "this report")
-        html = progress.report_html(s, "2026-H2", date(2026, 11, 25))
+        html = report_html(progress.progress_report(s, "2026-H2", date(2026, 11, 25)))
     assert "semi-annual progress review 2026-H2" in html
     uri = html.split('src="data:image/svg+xml;base64,', 1)[1].split('"', 1)[0]
     svg = __import__("base64").b64decode(uri).decode()

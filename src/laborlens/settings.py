@@ -1,14 +1,14 @@
 """One settings object, built once and passed in.
 
-Honours ``LABORLENS_HOME`` (data folder, default ``~/.laborlens``) and ``LABORLENS_DB`` (SQLAlchemy URL,
-default a SQLite file under the home folder).
+Honours ``LABORLENS_HOME`` (data folder, default ``~/.laborlens``), ``LABORLENS_DB`` (SQLAlchemy URL,
+default a SQLite file under the home folder) and ``LABORLENS_DEFENDER_KEY`` (see ``defender_key``).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -18,6 +18,9 @@ class Settings(BaseSettings):
     home: Path = Field(default_factory=lambda: Path.home() / ".laborlens")
     db: str | None = None
     workers: int = 0  # 0 means "all cores"
+    # Defender-identity key(s): base64 of 32 bytes, comma-separated (first encrypts, the rest only decrypt).
+    # Unset: a key file under ``home/keys`` (made on first use). Read here, passed to ``cases.crypto.KeyRing``.
+    defender_key: SecretStr | None = None
 
     @property
     def db_url(self) -> str:

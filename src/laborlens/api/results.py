@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict, deque
-from itertools import pairwise
 from collections.abc import Callable
+from itertools import pairwise
 from typing import Any
 
 from laborlens.errors import InputError, NotFound
@@ -54,7 +54,7 @@ def index(result: dict) -> _Index:
 
 
 def counts(result: dict) -> dict[str, int]:
-    out = {v: 0 for v in VERDICTS}
+    out = dict.fromkeys(VERDICTS, 0)
     for v in result.get("verdicts") or []:
         if v.get("verdict") in out:
             out[v["verdict"]] += 1

@@ -49,7 +49,7 @@ def create_mission(
         raise InputError("give start and end dates", column="starts_on")
     if end < start:
         raise InputError("the mission ends before it starts", column="ends_on")
-    mid = f"MIS-{next_number(s, Mission, 'MIS-'):04d}"
+    mid = f"MIS-{next_number(s, 'MIS-'):04d}"
     m = Mission(
         id=mid,
         title=title.strip(),

@@ -26,6 +26,16 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from laborlens.store.models import Base
 
+
+class CaseCounter(Base):
+    """The last number handed out per id prefix (``RRM-2026-``, ``MIS-``, ``SGR-``): ids never repeat, and two
+    writers never get the same number (the increment is one UPDATE, which takes the row's write lock)."""
+
+    __tablename__ = "case_counters"
+    prefix: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer)
+
+
 # -- USMCA Rapid Response Labor Mechanism ------------------------------------------------------------------
 
 

@@ -93,13 +93,7 @@ NON_LATIN_XPCC: tuple[str, ...] = (
 # type word ("Moyu County") at medium confidence. "Bole" (also a district of Addis Ababa) and "Kashi" (also
 # Varanasi) stay strong: they are the usual names of the XUAR cities.
 WEAK_LATIN: frozenset[str] = frozenset(
-    """
-    bay lop ili usu mori emin toli kaba guma niya qira chira cele aral alar yuli altai sanji awat markit
-    yili tianshan xinshi jinghe wenquan xinhe qinghe xinyuan fukang qitai gucheng luntai yumin fuhai fuyun
-    minfeng yutian moyu luopu yecheng jiashi huocheng shawan shanshan gaochang yizhou yiwu baicheng wushi
-    keping shaya yanqi hejing heshuo bohu mulei beitun shuanghe kunyu xinxing baiyang shufu shule orku
-    tarbagatay tarbaghatai dihua
-    """.split()
+    ["bay", "lop", "ili", "usu", "mori", "emin", "toli", "kaba", "guma", "niya", "qira", "chira", "cele", "aral", "alar", "yuli", "altai", "sanji", "awat", "markit", "yili", "tianshan", "xinshi", "jinghe", "wenquan", "xinhe", "qinghe", "xinyuan", "fukang", "qitai", "gucheng", "luntai", "yumin", "fuhai", "fuyun", "minfeng", "yutian", "moyu", "luopu", "yecheng", "jiashi", "huocheng", "shawan", "shanshan", "gaochang", "yizhou", "yiwu", "baicheng", "wushi", "keping", "shaya", "yanqi", "hejing", "heshuo", "bohu", "mulei", "beitun", "shuanghe", "kunyu", "xinxing", "baiyang", "shufu", "shule", "orku", "tarbagatay", "tarbaghatai", "dihua"]
 )
 
 # Weak pinyin names that stay weak even with their type word, because another Chinese unit has the same
@@ -119,10 +113,7 @@ TYPED_OK: frozenset[str] = frozenset(
 # Zhejiang firm), 库车 (仓库车间), 和硕 (和硕联合 = Pegatron), 沙湾 (Leshan, Guangzhou), 北屯 (Taichung),
 # 巴州 (Bazhong), 天山/新星/白杨/双河/新源/温泉 (everyday words and brand names).
 WEAK_ZH: frozenset[str] = frozenset(
-    """
-    天山 新市 新市区 高昌 伊州 沙湾 温泉 精河 新和 库车 和硕 民丰 墨玉 洛浦 福海 青河 裕民 新源 北屯
-    双河 新星 白杨 昆玉 巴州 博州 克州 水磨沟 迪化
-    """.split()
+    ["天山", "新市", "新市区", "高昌", "伊州", "沙湾", "温泉", "精河", "新和", "库车", "和硕", "民丰", "墨玉", "洛浦", "福海", "青河", "裕民", "新源", "北屯", "双河", "新星", "白杨", "昆玉", "巴州", "博州", "克州", "水磨沟", "迪化"]
 )
 
 # Words after which a XUAR name is not a place of the party: it is then part of a product (哈密瓜 Hami
@@ -153,15 +144,11 @@ ZH_STREET_RE = (
 
 # Latin street / building words (after the name) and street words that precede it (Rue Xinjiang, Jalan ...).
 STREET_AFTER: frozenset[str] = frozenset(
-    """
-    road rd street st str avenue ave av boulevard blvd lane ln alley hutong lu jie dajie dadao dao xilu donglu
-    nanlu beilu zhonglu building bldg tower mansion plaza square hotel restaurant cuisine market dasha fandian
-    canting way drive dr strasse strase straat gasse ulitsa mall
-    """.split()
+    ["road", "rd", "street", "st", "str", "avenue", "ave", "av", "boulevard", "blvd", "lane", "ln", "alley", "hutong", "lu", "jie", "dajie", "dadao", "dao", "xilu", "donglu", "nanlu", "beilu", "zhonglu", "building", "bldg", "tower", "mansion", "plaza", "square", "hotel", "restaurant", "cuisine", "market", "dasha", "fandian", "canting", "way", "drive", "dr", "strasse", "strase", "straat", "gasse", "ulitsa", "mall"]
 )
-STREET_BEFORE: frozenset[str] = frozenset("rue calle avenida via jalan jl ulitsa ul duong pho phuong".split())
+STREET_BEFORE: frozenset[str] = frozenset(["rue", "calle", "avenida", "via", "jalan", "jl", "ulitsa", "ul", "duong", "pho", "phuong"])
 STREET_DIRECTIONS: frozenset[str] = frozenset(
-    "east west south north middle central mid e w s n m dong xi nan bei zhong upper lower".split()
+    ["east", "west", "south", "north", "middle", "central", "mid", "e", "w", "s", "n", "m", "dong", "xi", "nan", "bei", "zhong", "upper", "lower"]
 )
 # Latin words after a name that give the administrative type: they pick Hotan County over Hotan Prefecture.
 TYPE_WORDS: dict[str, str] = {
@@ -248,18 +235,10 @@ PREFECTURE_LATIN_FIX: dict[str, tuple[str, ...]] = {
 # (中山市, "Datong City"). The pinyin list also holds machine pinyin that is wrong (Zhangzhi for 长治,
 # Tahe for 漯河).
 OTHER_ZH_SHORT_SKIP: frozenset[str] = frozenset(
-    """
-    朝阳 中山 大同 白山 黄山 吉安 安康 白银 金昌 长治 大庆 永州 宜春 三明 红河 文山 大理 丽水 黄石 十堰
-    普洱 海北 海东 海西 黄南 玉树 中卫 吴忠 新余 长春 阳江 通化 六安 兴安 阿里 阿坝 德宏 海南 云浮 常德
-    东营 信阳 南平 阳泉 金华 北海 天水 宁德 江门 龙岩
-    """.split()
+    ["朝阳", "中山", "大同", "白山", "黄山", "吉安", "安康", "白银", "金昌", "长治", "大庆", "永州", "宜春", "三明", "红河", "文山", "大理", "丽水", "黄石", "十堰", "普洱", "海北", "海东", "海西", "黄南", "玉树", "中卫", "吴忠", "新余", "长春", "阳江", "通化", "六安", "兴安", "阿里", "阿坝", "德宏", "海南", "云浮", "常德", "东营", "信阳", "南平", "阳泉", "金华", "北海", "天水", "宁德", "江门", "龙岩"]
 )
 OTHER_LATIN_SKIP: frozenset[str] = frozenset(
-    """
-    ali aba xian jian luan dali puer tahe zhangzhi zhaoyang changdou lasa baicheng zhongshan dongfang ankang
-    honghe xingan wuwei yulin datong baiyin jinchang chaoyang huangshan baishan sanming daqing changde
-    qitaihe hainan tongren jinhua beihai tianshui ningde jiangmen longyan
-    """.split()
+    ["ali", "aba", "xian", "jian", "luan", "dali", "puer", "tahe", "zhangzhi", "zhaoyang", "changdou", "lasa", "baicheng", "zhongshan", "dongfang", "ankang", "honghe", "xingan", "wuwei", "yulin", "datong", "baiyin", "jinchang", "chaoyang", "huangshan", "baishan", "sanming", "daqing", "changde", "qitaihe", "hainan", "tongren", "jinhua", "beihai", "tianshui", "ningde", "jiangmen", "longyan"]
 )
 
 # Countries other than China, and a few big foreign cities, named inside an address: then only explicit
@@ -387,10 +366,7 @@ FOREIGN_COUNTRIES_ZH: tuple[str, ...] = (
 )
 # Values of the ``country`` argument that mean China (mainland) or "unknown".
 CHINA_COUNTRY: frozenset[str] = frozenset(
-    """
-    cn chn china prc mainland chinamainland mainlandchina peoplesrepublicofchina thepeoplesrepublicofchina
-    中国 中华人民共和国 中國 中國大陸 中国大陆 xinjiang xuar 新疆
-    """.split()
+    ["cn", "chn", "china", "prc", "mainland", "chinamainland", "mainlandchina", "peoplesrepublicofchina", "thepeoplesrepublicofchina", "中国", "中华人民共和国", "中國", "中國大陸", "中国大陆", "xinjiang", "xuar", "新疆"]
 )
 UNKNOWN_COUNTRY: frozenset[str] = frozenset(
     ["", "-", "na", "n/a", "none", "null", "unknown", "?", "nan", "xx"]

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from functools import lru_cache
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
 from laborlens.decisions import Decisions
 from laborlens.geo import get_detector

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from laborlens.model import WatchEntry
-
 from laborlens.refdata.catalog import CATALOG
 
 # Sector → (HTS prefixes, keywords). Prefixes follow the bundled table's *indicative* HTS mapping (not CBP
@@ -157,8 +156,6 @@ def wro_scopes(material: str, country: str, name: str = "", scopes: Sequence[Wat
                 if re.search(rf"\b{re.escape(v.lower())}\b", name.lower()):
                     hits.append(ScopeHit(e.entity_id, e.name))
                     break
-        elif "artisanal" in t and "gold" in mat and code == "CD":
-            hits.append(ScopeHit(e.entity_id, e.name))
-        elif "tobacco" in t and "tobacco" in mat and code == "MW":
+        elif "artisanal" in t and "gold" in mat and code == "CD" or "tobacco" in t and "tobacco" in mat and code == "MW":
             hits.append(ScopeHit(e.entity_id, e.name))
     return tuple(hits)

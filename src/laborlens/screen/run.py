@@ -95,7 +95,7 @@ def screen_tables(parties: Sequence[Party], links: Sequence[Link] | LinkColumns,
     # touch most of a cotton or solar chain, and listing each of them per shipment would grow quadratically.
     traced = graph.trace(sev, detail=False)
     presumptive = graph.trace({k: v for k, v in sev.items() if v >= 2}, detail=True)
-    nearest_untraced = graph.trace({p: 1 for p in _untraced_parties(links, shipments, mmap)}, detail=False)
+    nearest_untraced = graph.trace(dict.fromkeys(_untraced_parties(links, shipments, mmap), 1), detail=False)
     # A listed or XUAR party linked upstream through materials the input map does not connect is never
     # dropped: the same search with every material allowed to feed every other finds it for review.
     grave = {k: v for k, v in sev.items() if v >= 2}

@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 from laborlens.cases.common import today as _today
 from laborlens.cases.deadlines import Deadline, PartialDate
 from laborlens.cases.models import RrmEvent, RrmPetition
-from laborlens.cases.rrm import KINDS, CaseFacts, derive, event_date, events_of, get_petition
-from laborlens.cases.rrm_clocks import clock_table, deadlines_for
+from laborlens.cases.rrm.clocks import clock_table, deadlines_for
+from laborlens.cases.rrm.lifecycle import KINDS, CaseFacts, derive, event_date, events_of, get_petition
 
 _URGENCY = {"overdue": 0, "due-soon": 1, "pending": 2, "approximate": 3}
 
@@ -166,34 +166,3 @@ def alerts(s: Session, today: date | None = None, soon_days: int = 7) -> list[Al
     """Overdue and due-soon clocks across open cases, overdue first."""
     out = [Alert(v.petition.id, v.petition.facility, d) for v in board(s, today, soon_days) for d in v.alerts]
     return sorted(out, key=lambda a: (a.deadline.status != "overdue", a.deadline.due or date.max, a.case_id))
-
-
-def board_html(
-    s: Session,
-    today: date | None = None,
-    include_closed: bool = False,
-    soon_days: int = 7,
-    base: str = "",
-    nav: bool = False,
-    **page,
-) -> str:
-    from laborlens.cases.render import render
-
-    views = board(s, today, soon_days, include_closed)
-    return render(
-        "rrm_board.html",
-        views=views,
-        clocks=clock_table(s),
-        include_closed=include_closed,
-        as_of=today or _today(),
-        base=base,
-        link=nav,
-        nav=nav,
-        **page,
-    )
-
-
-def case_html(view: CaseView, base: str = "", nav: bool = False, **page) -> str:
-    from laborlens.cases.render import render
-
-    return render("rrm_case.html", v=view, entries=timeline(view), base=base, nav=nav, **page)

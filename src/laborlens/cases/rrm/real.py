@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from laborlens import audit
-from laborlens.cases.common import Operator, Principal, now, require_role
+from laborlens.cases.common import Principal, now, require_role
 from laborlens.cases.deadlines import UNKNOWN, PartialDate, parse_partial_date
 from laborlens.cases.models import RrmPetition
-from laborlens.cases.rrm import append_event, classify_sector, start_case
+from laborlens.cases.rrm.lifecycle import append_event, classify_sector, start_case
 from laborlens.errors import InputError
 from laborlens.refdata.catalog import DATA
 
@@ -54,9 +54,8 @@ def _sector(text: str) -> str:
         return "unknown"  # USTR accepted the case; the source just does not say enough to classify it
 
 
-def load_real_cases(s: Session, who: Principal | None = None) -> LoadResult:
+def load_real_cases(s: Session, who: Principal) -> LoadResult:
     """Add each real case not yet present (ids ``RRM-R01``..``RRM-R26``); one unit of work with the caller."""
-    who = who or Operator()
     require_role(who, "admin")
     added = skipped = 0
     for row in read_rows():

@@ -1,35 +1,32 @@
-"""Threatened labor-rights defenders (memorandum §3(b)): cases, need-to-know access, redacted export.
+"""Defender case records: vocabularies, the sealed identity, opening a case, its events and its views.
 
-Why it is built this way: a leak can get a person hurt. So
-- identifying fields (name, organisation, contact, narrative, sex, age group) are one AES-GCM blob and
-  free-text notes on events are sealed too; only pseudonym, country and coarse categories are in clear,
-  and only those can be searched;
-- identities are shown only to admins and staff assigned to the case; every read is audited with the
-  pseudonym alone; everyone else works with the pseudonymous case;
-- messages, audit details and URLs carry the pseudonym, never a name;
-- a partner government gets a redacted export: identities only where the person consented to publicity.
+Only pseudonym, country and coarse categories are stored in clear; identities and notes go through
+:mod:`laborlens.cases.defenders.sealing`; who may see them is :mod:`laborlens.cases.defenders.access`.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-import os
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from laborlens import audit
+from laborlens.accounts import Forbidden
 from laborlens.cases.common import Principal, bump_version, choice, now, require_role, today
 from laborlens.cases.crypto import KeyRing
+from laborlens.cases.defenders.access import assigned_users, may_see
+from laborlens.cases.defenders.sealing import (
+    new_pseudonym,
+    open_identity,
+    open_note,
+    seal_identity,
+    seal_note,
+)
 from laborlens.cases.models import DefenderAssignment, DefenderCase, DefenderEvent
 from laborlens.errors import InputError, NotFound
-from laborlens.store.models import User
 
 THREATS = ("harassment", "arrest", "violence", "spurious_lawsuit", "blacklisting", "gender_based_violence")
 RISKS = ("low", "medium", "high", "critical")
@@ -117,14 +114,10 @@ class DefenderView:
     assigned: list[str] = field(default_factory=list)
 
 
-def _aad(pseudonym: str, part: str) -> str:
-    return f"laborlens:defender:{pseudonym}:{part}"
-
-
 _PSEUDONYM = re.compile(r"^DEF-[0-9A-F]{4,12}$")
 
 
-def _case(s: Session, pseudonym: str) -> DefenderCase:
+def find_case(s: Session, pseudonym: str) -> DefenderCase:
     # Whatever was typed is echoed only if it has the shape of a pseudonym: someone may type a name here.
     p = pseudonym.strip().upper()
     if not _PSEUDONYM.match(p):
@@ -135,7 +128,7 @@ def _case(s: Session, pseudonym: str) -> DefenderCase:
     return c
 
 
-def _events(s: Session, case: DefenderCase) -> list[DefenderEvent]:
+def case_events(s: Session, case: DefenderCase) -> list[DefenderEvent]:
     return list(
         s.execute(
             select(DefenderEvent).where(DefenderEvent.case_id == case.id).order_by(DefenderEvent.seq)
@@ -143,22 +136,7 @@ def _events(s: Session, case: DefenderCase) -> list[DefenderEvent]:
     )
 
 
-def assigned_users(s: Session, case: DefenderCase) -> list[str]:
-    return sorted(
-        s.execute(
-            select(DefenderAssignment.username).where(
-                DefenderAssignment.case_id == case.id, DefenderAssignment.revoked_at.is_(None)
-            )
-        ).scalars()
-    )
-
-
-def may_see(s: Session, who: Principal, case: DefenderCase) -> bool:
-    """Need-to-know: admins, and staff currently assigned to this case."""
-    return who.role == "admin" or who.username in assigned_users(s, case)
-
-
-def _summary(case: DefenderCase, evs: list[DefenderEvent]) -> DefenderSummary:
+def summarise(case: DefenderCase, evs: list[DefenderEvent]) -> DefenderSummary:
     threats: list[str] = []
     risk, consent, status, actions, opened = "", False, "open", [], None
     for e in evs:
@@ -191,14 +169,6 @@ def _summary(case: DefenderCase, evs: list[DefenderEvent]) -> DefenderSummary:
     )
 
 
-def _new_pseudonym(s: Session, ring: KeyRing) -> str:
-    for _ in range(50):
-        p = ring.pseudonym(os.urandom(32))
-        if s.execute(select(DefenderCase.id).where(DefenderCase.pseudonym == p)).first() is None:
-            return p
-    raise InputError("could not find a free pseudonym; try again")  # pragma: no cover - 65k namespace
-
-
 def open_case(
     s: Session,
     ring: KeyRing,
@@ -222,8 +192,8 @@ def open_case(
     if not threats:
         raise InputError(f"name at least one threat: {', '.join(THREATS)}", column="threats")
     risk = choice(risk, RISKS, "risk")
-    pseudonym = _new_pseudonym(s, ring)
-    kid, blob = ring.seal(json.dumps(asdict(identity)).encode(), _aad(pseudonym, "identity"))
+    pseudonym = new_pseudonym(s, ring)
+    kid, blob = seal_identity(ring, pseudonym, identity)
     case = DefenderCase(
         pseudonym=pseudonym,
         country=country.strip(),
@@ -265,30 +235,24 @@ def list_cases(s: Session, who: Principal, q: str = "") -> list[DefenderSummary]
     if q.strip():
         t = q.strip()
         stmt = stmt.where((DefenderCase.pseudonym == t.upper()) | (DefenderCase.country.ilike(f"%{t}%")))
-    return [_summary(c, _events(s, c)) for c in s.execute(stmt).scalars()]
+    return [summarise(c, case_events(s, c)) for c in s.execute(stmt).scalars()]
 
 
 def get_case(s: Session, ring: KeyRing, who: Principal, pseudonym: str) -> DefenderView:
     """The case; with identity and notes only for admins and assigned staff (and then audited)."""
     require_role(who, "viewer")
-    case = _case(s, pseudonym)
-    evs = _events(s, case)
+    case = find_case(s, pseudonym)
+    evs = case_events(s, case)
     allowed = may_see(s, who, case)
-    view = DefenderView(_summary(case, evs), [], may_see_identity=allowed)
+    view = DefenderView(summarise(case, evs), [], may_see_identity=allowed)
     if allowed:
-        view.identity = Identity(
-            **json.loads(ring.open(case.identity_kid, case.identity_ct, _aad(case.pseudonym, "identity")))
-        )
+        view.identity = Identity(**open_identity(ring, case))
         view.assigned = assigned_users(s, case)
         audit.record(s, who.username, "defender.identity.read", case.pseudonym)
     for e in evs:
         note = None
         if allowed:
-            note = (
-                ""
-                if e.note_ct is None
-                else ring.open(e.note_kid, e.note_ct, _aad(case.pseudonym, f"event:{e.seq}")).decode()
-            )
+            note = open_note(ring, case.pseudonym, e)
         view.events.append(DefenderEventView(e.seq, e.kind, e.on_date, dict(e.data or {}), e.actor, note))
     return view
 
@@ -313,10 +277,8 @@ def add_event(
 ) -> int:
     """Append an event (analyst+, assigned or admin); the note is sealed. Returns the new version."""
     require_role(who, "analyst")
-    case = _case(s, pseudonym)
+    case = find_case(s, pseudonym)
     if not may_see(s, who, case):
-        from laborlens.accounts import Forbidden
-
         raise Forbidden(f"only staff assigned to {case.pseudonym} (or admins) can add to it")
     kind = choice(kind, EVENT_KINDS, "kind")
     data: dict = {}
@@ -351,117 +313,10 @@ def add_event(
         recorded_at=now(),
     )
     if note.strip():
-        ev.note_kid, ev.note_ct = ring.seal(note.encode(), _aad(case.pseudonym, f"event:{seq}"))
+        ev.note_kid, ev.note_ct = seal_note(ring, case.pseudonym, seq, note)
     s.add(ev)
     s.flush()
     audit.record(s, who.username, f"defender.{kind}", case.pseudonym, {"seq": seq})
     return seq
 
 
-def assign(s: Session, who: Principal, pseudonym: str, username: str) -> None:
-    """Give a staff member need-to-know access (admin only)."""
-    require_role(who, "admin")
-    case = _case(s, pseudonym)
-    if s.execute(select(User.id).where(User.username == username)).first() is None:
-        raise NotFound(f"no user {username!r}")
-    if username not in assigned_users(s, case):
-        s.add(
-            DefenderAssignment(
-                case_id=case.id, username=username, assigned_by=who.username, assigned_at=now()
-            )
-        )
-        s.flush()
-    audit.record(s, who.username, "defender.assign", case.pseudonym, {"user": username})
-
-
-def unassign(s: Session, who: Principal, pseudonym: str, username: str) -> None:
-    require_role(who, "admin")
-    case = _case(s, pseudonym)
-    rows = (
-        s.execute(
-            select(DefenderAssignment).where(
-                DefenderAssignment.case_id == case.id,
-                DefenderAssignment.username == username,
-                DefenderAssignment.revoked_at.is_(None),
-            )
-        )
-        .scalars()
-        .all()
-    )
-    if not rows:
-        raise NotFound(f"{username!r} is not assigned to {case.pseudonym}")
-    for r in rows:
-        r.revoked_at = now()
-    audit.record(s, who.username, "defender.unassign", case.pseudonym, {"user": username})
-
-
-EXPORT_COLUMNS = (
-    "case",
-    "country",
-    "role",
-    "sector",
-    "threats",
-    "risk",
-    "status",
-    "actions",
-    "consent_to_publicity",
-    "name",
-    "organisation",
-)
-
-
-def export_redacted(s: Session, ring: KeyRing, who: Principal, fmt: str = "json") -> str:
-    """For a partner government: categories and actions only; name and organisation only with consent.
-
-    Contact details, narrative, notes, sex and age group never leave. Each identity exported is audited."""
-    require_role(who, "analyst")
-    fmt = choice(fmt, ("json", "csv"), "format")
-    rows: list[dict[str, Any]] = []
-    for case in s.execute(select(DefenderCase).order_by(DefenderCase.id)).scalars():
-        sm = _summary(case, _events(s, case))
-        row = {
-            "case": sm.pseudonym,
-            "country": sm.country,
-            "role": sm.role,
-            "sector": sm.sector,
-            "threats": sm.threats,
-            "risk": sm.risk,
-            "status": sm.status,
-            "actions": sm.actions,
-            "consent_to_publicity": sm.consent_to_publicity,
-            "name": "",
-            "organisation": "",
-        }
-        if sm.consent_to_publicity:
-            ident = Identity(
-                **json.loads(ring.open(case.identity_kid, case.identity_ct, _aad(case.pseudonym, "identity")))
-            )
-            row["name"], row["organisation"] = ident.name, ident.organisation
-            audit.record(s, who.username, "defender.identity.export", case.pseudonym)
-        rows.append(row)
-    audit.record(s, who.username, "defender.export", "", {"cases": len(rows), "format": fmt})
-    if fmt == "json":
-        return json.dumps({"redacted": True, "cases": rows}, ensure_ascii=False, indent=2)
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=EXPORT_COLUMNS)
-    w.writeheader()
-    for r in rows:
-        w.writerow({**r, "threats": ";".join(r["threats"]), "actions": ";".join(r["actions"])})
-    return buf.getvalue()
-
-
-def reseal_all(s: Session, ring: KeyRing) -> int:
-    """Re-encrypt every sealed field under ``ring.active`` (used by key rotation, inside one transaction)."""
-    n = 0
-    for case in s.execute(select(DefenderCase)).scalars():
-        aad = _aad(case.pseudonym, "identity")
-        plain = ring.open(case.identity_kid, case.identity_ct, aad)
-        case.identity_kid, case.identity_ct = ring.seal(plain, aad)
-        n += 1
-        for e in _events(s, case):
-            if e.note_ct is not None:
-                aad_e = _aad(case.pseudonym, f"event:{e.seq}")
-                e.note_kid, e.note_ct = ring.seal(ring.open(e.note_kid, e.note_ct, aad_e), aad_e)
-                n += 1
-    s.flush()
-    return n

@@ -4,25 +4,31 @@ A case is a head row (facility facts fixed at intake) plus events. The lifecycle
 filed -> ILC determination -> request for review -> Mexico agrees/declines -> review concluded ->
 remediation plan (milestones) and/or panel -> remedy -> closed. Each append is checked against the state
 derived from the events before it, and carries the version the writer read (see ``common.bump_version``).
-Clocks and board: :mod:`laborlens.cases.rrm_clocks`, :mod:`laborlens.cases.rrm_board`.
+Clocks and board: :mod:`laborlens.cases.rrm.clocks`, :mod:`laborlens.cases.rrm.board`; evidence custody:
+:mod:`laborlens.cases.rrm.evidence`.
+
+Milestones have one syntax wherever they come from (CLI option, web form line, API string):
+``YYYY-MM-DD label``, e.g. ``2025-06-30 Reinstate the dismissed workers`` (:func:`parse_milestone`).
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from laborlens import audit
-from laborlens.cases.common import Principal, bump_version, next_number, now, require_role, today
+from laborlens.cases.common import Principal, bump_version, next_number, now, require_role
 from laborlens.cases.deadlines import UNKNOWN, PartialDate, exact, parse_partial_date
 from laborlens.cases.models import RrmEvent, RrmPetition
 from laborlens.errors import InputError, NotFound
+
+if TYPE_CHECKING:
+    from laborlens.cases.rrm.evidence import Kept
 
 KINDS: dict[str, str] = {
     "filed": "Petition filed with the Interagency Labor Committee",
@@ -313,19 +319,30 @@ def append_event(
     return ev
 
 
-def _milestones(raw: list, required: bool = True) -> list[dict]:
-    out = []
-    for i, m in enumerate(raw, 1):
-        label, due = (m.get("label", ""), m.get("due", "")) if isinstance(m, dict) else m
-        if not str(label).strip():
-            raise InputError(f"milestone {i} needs a label", column="milestones")
-        d = parse_partial_date(str(due), column="milestones")
-        if d.exact is None:
-            raise InputError(f"milestone {i} needs an exact due date (YYYY-MM-DD)", column="milestones")
-        out.append({"key": f"M{i}", "label": str(label).strip(), "due": d.text})
+def parse_milestone(text: str, i: int = 1) -> dict[str, str]:
+    """``YYYY-MM-DD label`` (the one milestone syntax) as ``{"label", "due"}``; the column is "milestones"."""
+    due, _, label = (text or "").strip().partition(" ")
+    if not label.strip():
+        raise InputError(f"milestone {i} needs a label after its date (YYYY-MM-DD label)",
+                         column="milestones")
+    d = parse_partial_date(due, column="milestones")
+    if d.exact is None:
+        raise InputError(f"milestone {i} needs an exact due date first (YYYY-MM-DD label)",
+                         column="milestones")
+    return {"label": label.strip(), "due": d.text}
+
+
+def parse_milestones(lines: str | list[str]) -> list[dict[str, str]]:
+    """Milestones one a line (a text block or a list of lines); blank lines are skipped."""
+    items = lines.splitlines() if isinstance(lines, str) else list(lines)
+    return [parse_milestone(x, i) for i, x in enumerate((x for x in items if str(x).strip()), 1)]
+
+
+def _milestones(raw: str | list[str], required: bool = True) -> list[dict]:
+    out = [{"key": f"M{i}", **m} for i, m in enumerate(parse_milestones(raw), 1)]
     if not out and required:
         raise InputError(
-            "a remediation plan needs at least one milestone (label and due date)", column="milestones"
+            "a remediation plan needs at least one milestone (YYYY-MM-DD label)", column="milestones"
         )
     return out
 
@@ -345,9 +362,9 @@ def file_petition(
     anonymous: bool = False,
     allegations: str = "",
     self_initiated: bool = False,
-    evidence: list[Path] | None = None,
 ) -> RrmPetition:
-    """Register a petition (or self-initiation); its clocks start from ``filed_on``."""
+    """Register a petition (or self-initiation); its clocks start from ``filed_on``. The case number comes
+    from the year's counter row (``RRM-2026-001``, ``-002``...)."""
     require_role(who, "analyst")
     if not facility.strip():
         raise InputError("name the Covered Facility", column="facility")
@@ -364,7 +381,7 @@ def file_petition(
             "the filing date must be exact (YYYY-MM-DD): the ILC's 30 days run from it", column="filed_on"
         )
     year = when.exact.year
-    case_id = f"RRM-{year}-{next_number(s, RrmPetition, f'RRM-{year}-'):03d}"
+    case_id = f"RRM-{year}-{next_number(s, f'RRM-{year}-'):03d}"
     p = RrmPetition(
         id=case_id,
         facility=facility.strip(),
@@ -385,8 +402,6 @@ def file_petition(
     s.add(p)
     s.flush()
     start_case(s, who, case_id, when, self_initiated=self_initiated)
-    for path in evidence or []:
-        add_evidence(s, who, case_id, path)
     return p
 
 
@@ -408,34 +423,22 @@ def start_case(s: Session, who: Principal, case_id: str, when: PartialDate, **da
     return ev
 
 
-def sha256_file(path: Path) -> tuple[str, int]:
-    h, n = hashlib.sha256(), 0
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-            n += len(chunk)
-    return h.hexdigest(), n
-
-
 def add_evidence(
     s: Session,
     who: Principal,
     case_id: str,
-    path: Path | str,
+    kept: Kept,
+    on: date,
     expected_version: int | None = None,
-    name: str = "",
 ) -> RrmEvent:
-    """Record an evidence file by absolute path and SHA-256 (the digest shows later if it was altered)."""
-    p = Path(path).expanduser().resolve()
-    if not p.is_file():
-        raise InputError("evidence file not found", file=str(path))
-    digest, size = sha256_file(p)
+    """Record an evidence file already in custody (:func:`laborlens.cases.rrm.evidence.take_custody`
+    returns ``kept``: the stored copy's path, SHA-256, size and the name it was given)."""
     return append_event(
         s,
         who,
         case_id,
         "evidence_added",
-        data={"path": str(p), "sha256": digest, "size": size, "name": name or p.name},
-        on=today(),
+        data={"path": str(kept.path), "sha256": kept.sha256, "size": kept.size, "name": kept.name},
+        on=on,
         expected_version=expected_version,
     )

@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from laborlens import audit
 from laborlens.cases.common import Principal, require_role
 from laborlens.cases.crypto import KEY_ENV, KEY_FILE, KeyRing, encode_key, key_id, read_key_file, write_secret
-from laborlens.cases.defenders import reseal_all
+from laborlens.cases.defenders.sealing import reseal_all
 from laborlens.errors import InputError
 from laborlens.store import Store
 
@@ -32,11 +32,11 @@ class Rotation:
     retired_to: str = ""
 
 
-def rotate_key(store: Store, who: Principal, new_key: bytes | None = None) -> Rotation:
-    """Admin only. With a file key a new key is generated; with ``LABORLENS_DEFENDER_KEY`` pass ``new_key``
-    and afterwards set the variable to ``NEW,OLD`` (then just ``NEW`` once nothing uses OLD)."""
+def rotate_key(store: Store, who: Principal, ring: KeyRing, new_key: bytes | None = None) -> Rotation:
+    """Admin only; ``ring`` is the installation's current key ring. With a file key a new key is generated;
+    with ``LABORLENS_DEFENDER_KEY`` pass ``new_key`` and afterwards set the variable to ``NEW,OLD`` (then
+    just ``NEW`` once nothing uses OLD). Runs its own unit of work: the files are swapped after it commits."""
     require_role(who, "admin")
-    ring = KeyRing.load(store.settings.home)
     pending = ring.key_dir / f"{KEY_FILE}.next"
     created = False
     if ring.source == "env":

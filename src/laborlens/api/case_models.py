@@ -1,4 +1,4 @@
-"""Request bodies and JSON shapes for the case-work API (kept apart so the router reads in one sitting).
+"""Request bodies and JSON shapes of the case-work API (kept apart so the routers read in one sitting).
 
 Defender bodies default every field: a validation error then never has a whole body (with a name in it) to
 echo back; the library checks the values and its messages name fields, not what was typed.
@@ -12,8 +12,10 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from laborlens.cases import engagements as eng
-from laborlens.cases import rrm, rrm_board, safeguards
+from laborlens.cases import safeguards
 from laborlens.cases.deadlines import Deadline, PartialDate
+from laborlens.cases.rrm import board as rrm_board
+from laborlens.cases.rrm import lifecycle as rrm
 
 # -- request bodies ----------------------------------------------------------------------------------------
 
@@ -32,11 +34,6 @@ class PetitionIn(BaseModel):
     self_initiated: bool = False
 
 
-class Milestone(BaseModel):
-    label: str
-    due: str
-
-
 class RrmEventIn(BaseModel):
     kind: str
     version: int
@@ -44,8 +41,10 @@ class RrmEventIn(BaseModel):
     precision: str | None = None
     result: str | None = None
     note: str = ""
-    milestones: list[Milestone] = Field(default_factory=list)
-    milestone: str | None = None
+    milestones: list[str] = Field(
+        default_factory=list, description="Remediation plan milestones, each `YYYY-MM-DD label`."
+    )
+    milestone: str | None = Field(None, description="For milestone_done: the milestone's key (M1, M2...).")
 
 
 class ClockIn(BaseModel):
