@@ -6,7 +6,7 @@ from __future__ import annotations
 from laborlens import accounts, audit
 from laborlens.cases.crypto import KeyRing
 from laborlens.cases.defenders import Identity, open_case
-from laborlens.cases.rrm_real import load_real_cases
+from laborlens.cases.rrm.real import load_real_cases
 
 from browser import ARTIFACTS, chromium_page
 from test_browser import PASSWORD, server  # noqa: F401  (the uvicorn fixture and the analyst "ana")
@@ -28,8 +28,8 @@ def test_rrm_board_and_defender_case_need_to_know(server, settings):  # noqa: F8
 
     store = open_store(settings)
     with store.session() as s:
-        load_real_cases(s)
         admin = accounts.add_user(s, "adm", "admin password 12", "admin")
+        load_real_cases(s, admin)
         pseudonym = open_case(s, KeyRing.load(settings.home), admin,
                               Identity(NAME, organisation="Example Workers Union"), country="Mexico",
                               threats=["harassment"], risk="high")

@@ -9,6 +9,8 @@ of the URL, the redirect, the session cookie, error pages and the raw SQLite fil
 from __future__ import annotations
 
 import base64
+import hashlib
+import os
 import re
 from collections.abc import Callable
 from types import SimpleNamespace
@@ -18,16 +20,18 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from webapp_helpers import PASSWORD, accounts_by_role, browser, make_app
 
-from laborlens import accounts
+from laborlens import __version__, accounts
+from laborlens.accounts import Principal
+from laborlens.api.deps import route_roles
 from laborlens.cases import defenders as dfn
 from laborlens.cases import engagements as eng
-from laborlens.cases import rrm, safeguards
+from laborlens.cases import safeguards
 from laborlens.cases.crypto import KeyRing
-from laborlens.cases.web import ROUTE_ROLES
+from laborlens.cases.rrm import lifecycle as rrm
 
 NAME = "Xochitl Verabrightwood-Amadi"
 ORG = "Sindicato Independiente Ejemplo"
-ADMIN = SimpleNamespace(username="admin", role="admin")
+ADMIN = Principal(0, "admin", "admin", "test")
 
 
 @pytest.fixture()
@@ -95,6 +99,7 @@ def session_cookie(client: TestClient) -> str:
 
 # --- every form: the right role, the CSRF field, a viewer ---------------------------------------------------
 
+# The evidence form is multipart (a file part): its body factory returns {"files": ...} beside the fields.
 FORMS: dict[str, tuple[str, Callable[[SimpleNamespace], dict]]] = {
     "/cases/rrm": (
         "analyst",
@@ -103,6 +108,10 @@ FORMS: dict[str, tuple[str, Callable[[SimpleNamespace], dict]]] = {
     "/cases/rrm/{case_id}/events": (
         "analyst",
         lambda w: {"kind": "note", "note": "call with ILC", "version": "1"},
+    ),
+    "/cases/rrm/{case_id}/evidence": (
+        "analyst",
+        lambda w: {"version": "1", "files": {"file": ("minutes.txt", b"meeting minutes", "text/plain")}},
     ),
     "/cases/defenders": (
         "analyst",
@@ -146,28 +155,30 @@ def _url(path: str, w: SimpleNamespace) -> str:
     return path.format(case_id=w.case, pseudonym=w.pid, mission_id=w.mission, review_id=w.review, no=3)
 
 
-def test_every_form_route_is_in_the_role_table():
-    posts = {p for (m, p), _ in ROUTE_ROLES.items() if m == "POST"}
+def test_every_form_route_is_in_the_role_table(app):
+    roles = route_roles(app.routes, ("/cases",))
+    posts = {p for (m, p), _ in roles.items() if m == "POST"}
     assert posts == set(FORMS)
-    assert all(ROUTE_ROLES[("POST", p)] == role for p, (role, _) in FORMS.items())
+    assert all(roles[("POST", p)] == role for p, (role, _) in FORMS.items())
 
 
 @pytest.mark.parametrize("path", sorted(FORMS))
 def test_form_works_for_its_role_and_is_refused_without_csrf_or_for_a_viewer(app, users, world, path):
     role, body = FORMS[path]
     url, data = _url(path, world), body(world)
+    files = data.pop("files", None)
     client, token = signed_in(app, users, role)
-    r = client.post(url, data=data)  # no csrf field
+    r = client.post(url, data=data, files=files)  # no csrf field
     assert r.status_code == 403 and "CSRF" in r.text
-    r = client.post(url, data={**data, "csrf": "not-the-token"})
+    r = client.post(url, data={**data, "csrf": "not-the-token"}, files=files)
     assert r.status_code == 403 and "CSRF" in r.text
     viewer, vtoken = signed_in(app, users, "viewer")
-    r = viewer.post(url, data={**data, "csrf": vtoken})
+    r = viewer.post(url, data={**data, "csrf": vtoken}, files=files)
     assert r.status_code == 403 and f"needs the {role} role" in r.text
     if role == "admin":
         analyst, atoken = signed_in(app, users, "analyst")
         assert analyst.post(url, data={**data, "csrf": atoken}).status_code == 403
-    r = client.post(url, data={**data, "csrf": token})
+    r = client.post(url, data={**data, "csrf": token}, files=files)
     location = posted_ok(r, "/cases/")
     assert NAME not in location and ORG not in location
     page = client.get(location)
@@ -254,6 +265,26 @@ def test_rrm_input_errors_are_explained_on_the_page(app, users, world):
         c.post("/cases/rrm/RRM-NOPE/events", data={"kind": "note", "version": "1", "csrf": token}).status_code
         == 404
     )
+
+
+def test_a_3_mib_evidence_file_through_the_case_page_form(app, users, world, settings):
+    c, token = signed_in(app, users, "analyst")
+    url, action = f"/cases/rrm/{world.case}", f"/cases/rrm/{world.case}/evidence"
+    page = c.get(url).text
+    assert f'action="{action}" enctype="multipart/form-data"' in page
+    body = os.urandom(3 * 1024 * 1024)
+    r = c.post(action, data={"version": hidden(page, action), "csrf": token},
+               files={"file": ("inspection report.pdf", body, "application/pdf")})
+    posted_ok(r, url)
+    page = c.get(url).text
+    digest = hashlib.sha256(body).hexdigest()
+    assert "kept inspection report.pdf" in page and digest in page  # flash, then the evidence table
+    kept = list((settings.home / "evidence" / "rrm" / world.case).glob(f"{digest[:16]}-*"))
+    assert len(kept) == 1 and kept[0].read_bytes() == body
+    r = c.post(action, data={"version": "1", "csrf": token}, files={"file": ("x.txt", b"x", "text/plain")})
+    assert r.status_code == 409 and "changed since you read it" in r.text and 'role="alert"' in r.text
+    r = c.post(action, data={"version": hidden(c.get(url).text, action), "csrf": token})
+    assert r.status_code == 422 and "expected a multipart/form-data upload" in r.text
 
 
 # --- defenders ----------------------------------------------------------------------------------------------
@@ -520,6 +551,8 @@ def test_viewers_see_no_forms_and_pages_stay_within_the_csp(app, users, world):
         assert _forms_on(v.text) == set(), url
         seen |= _forms_on(a.text)
         for html in (v.text, a.text):
-            assert "<style" not in html and " style=" not in html and "<script" not in html, url
+            assert "<style" not in html and " style=" not in html, url
+            # scripts only from /static (the app's own file): never inline
+            assert re.findall(r"<script[^>]*>", html) == [f'<script src="/static/app.js?v={__version__}" defer>'], url
             assert 'action="/signout"' in html  # the top bar's sign-out form carries the token too
     assert {_url(p, world) for p in FORMS if "{no}" not in p} <= seen | {"/cases/review/directives/3/updates"}

@@ -79,7 +79,7 @@ def context(role: str) -> Callable[..., Awaitable[Context]]:
     :func:`route_roles` reads it back for the authorisation tables."""
     needed = auth.require(role)
 
-    async def dependency(request: Request, principal: Annotated[Principal, Depends(needed)]) -> Context:
+    async def dependency(request: Request, principal: Principal = Depends(needed)) -> Context:  # noqa: B008
         state = request.app.state
         return Context(settings=state.settings, store=state.store, principal=principal,
                        clock=getattr(state, "clock", None) or SystemClock())
