@@ -8,6 +8,8 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
+
 from laborlens.cases import progress, safeguards
 from laborlens.cases.rrm.board import CaseView, timeline
 from laborlens.cases.rrm.clocks import ClockRow
@@ -18,8 +20,10 @@ STYLESHEET = TEMPLATES.parent / "static" / "app.css"
 
 
 def render_document(template: str, **data: Any) -> str:
-    css = STYLESHEET.read_text(encoding="utf-8")
-    return templates.get_template(template).render(standalone=True, inline_css=css, nav=[], link=False,
+    # The stylesheet is inlined (a document must print on its own); web pages link it instead, as the
+    # Content-Security-Policy forbids inline styles there.
+    head = Markup("<style>\n{}\n</style>").format(Markup(STYLESHEET.read_text(encoding="utf-8")))
+    return templates.get_template(template).render(standalone=True, standalone_head=head, nav=[], link=False,
                                                    base="", **data)
 
 
