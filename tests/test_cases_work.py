@@ -186,3 +186,46 @@ def test_semiannual_report_with_chart(store, tmp_path) -> None:
     assert (tmp_path / "r.pdf").stat().st_size > 1000
     with pytest.raises(InputError):
         progress.period_bounds("2026-Q3")
+
+
+def test_case_numbers_come_from_a_counter_not_a_count(store) -> None:
+    """A removed case's number is never handed out again (count + 1 would reuse MIS-0002 and collide)."""
+    from sqlalchemy import delete
+
+    from laborlens.cases.models import CaseCounter, Mission
+
+    def add(title: str) -> str:
+        with store.session() as s:
+            return eng.create_mission(s, OP, title=title, kind="mission", starts_on="2026-01-05",
+                                      ends_on="2026-01-06").id
+
+    assert [add("a"), add("b")] == ["MIS-0001", "MIS-0002"]
+    with store.session() as s:
+        s.execute(delete(Mission).where(Mission.id == "MIS-0001"))
+    assert add("c") == "MIS-0003"
+    with store.session() as s:
+        assert s.get(CaseCounter, "MIS-").value == 3
+
+
+def test_migration_seeds_counters_from_existing_ids(tmp_path) -> None:
+    """An installation upgraded to 0006 continues after its highest existing number."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import text
+
+    from laborlens.settings import Settings
+    from laborlens.store.db import MIGRATIONS, Store
+
+    st = Store(Settings(home=tmp_path, db=None))
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["engine"] = st.engine
+    command.upgrade(cfg, "0004")
+    with st.engine.begin() as c:
+        c.execute(text("INSERT INTO missions (id, title, kind, country, agency, starts_on, ends_on, created_at, "
+                       "created_by, version) VALUES ('MIS-0007', 't', 'mission', '', '', '2026-01-01', "
+                       "'2026-01-02', '2026-01-01 00:00:00', 'x', 0)"))
+    st.migrate()
+    with st.session() as s:
+        m = eng.create_mission(s, OP, title="next", kind="mission", starts_on="2026-02-01", ends_on="2026-02-02")
+    assert m.id == "MIS-0008"
