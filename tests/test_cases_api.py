@@ -340,8 +340,8 @@ EXPECTED_ROLES = {
     ("GET", "/api/cases/directives"): "viewer",
     ("POST", "/api/cases/directives/{no}/updates"): "analyst",
     **{("GET", f"/cases{p}"): "viewer" for p in (
-        "/rrm", "/rrm/{case_id}", "/defenders", "/defenders/{pseudonym}", "/missions", "/missions/{mission_id}",
-        "/safeguards", "/safeguards/{review_id}", "/review", "/review/directives/{no}")},
+        "/rrm", "/rrm/{case_id}", "/defenders", "/defenders/{pseudonym}", "/missions",
+        "/missions/{mission_id}", "/safeguards", "/safeguards/{review_id}", "/review", "/review/directives/{no}")},
     **{("POST", f"/cases{p}"): role for p, role in {
         "/rrm": "analyst", "/rrm/{case_id}/events": "analyst", "/rrm/{case_id}/evidence": "analyst",
         "/defenders": "analyst", "/defenders/{pseudonym}/events": "analyst",
@@ -429,7 +429,8 @@ def test_a_3_mib_evidence_upload_over_the_api_is_kept_and_hashed(env) -> None:
     kept = r.json()["evidence"][-1]
     digest = hashlib.sha256(body).hexdigest()
     assert kept["sha256"] == digest and kept["size"] == len(body) and kept["name"] == "payroll scan.pdf"
-    assert open(kept["path"], "rb").read() == body and str(env.home) in kept["path"]
+    with open(kept["path"], "rb") as fh:
+        assert fh.read() == body and str(env.home) in kept["path"]
     assert not list((env.home / "evidence" / ".incoming").glob("*/*"))  # the streamed temp file was moved
     stale = env.client.post("/api/cases/rrm/RRM-R21/evidence", headers=H("analyst"), data={"version": str(v)},
                             files={"file": ("again.pdf", b"x", "application/pdf")})

@@ -3,13 +3,13 @@ analyst who is not assigned to it (identity hidden) and by the admin (identity s
 
 from __future__ import annotations
 
+from browser import ARTIFACTS, chromium_page
+from test_browser import PASSWORD, server  # noqa: F401  (the uvicorn fixture and the analyst "ana")
+
 from laborlens import accounts, audit
 from laborlens.cases.crypto import KeyRing
 from laborlens.cases.defenders import Identity, open_case
 from laborlens.cases.rrm.real import load_real_cases
-
-from browser import ARTIFACTS, chromium_page
-from test_browser import PASSWORD, server  # noqa: F401  (the uvicorn fixture and the analyst "ana")
 
 SHOTS = ARTIFACTS / "screenshots"
 NAME = "Rosa Quintero Example"

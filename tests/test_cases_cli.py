@@ -166,7 +166,8 @@ def test_commands_need_an_authenticated_named_user(cli, users, store, monkeypatc
     r = cli("cases", "rrm", "board", "--as", "ana")
     assert r.exit_code == 2 and "wrong username or password" in r.output
     with store.session() as s:
-        failed = s.execute(select(AuditEvent.actor).where(AuditEvent.action == "signin.failed")).scalars().all()
+        failed = s.execute(select(AuditEvent.actor).where(AuditEvent.action == "signin.failed")).scalars()
+        failed = list(failed)
     assert failed == ["ana"]  # the same audit as a failed sign-in on the web
     monkeypatch.delenv("LABORLENS_PASSWORD")
     with store.session() as s:
@@ -196,7 +197,8 @@ def test_cli_roles_and_audit_are_the_apis(cli, users, store, monkeypatch, tmp_pa
     digest = hashlib.sha256(statement.read_bytes()).hexdigest()
     kept = list((store.settings.home / "evidence" / "rrm" / "RRM-2026-001").glob(f"{digest[:16]}-*"))
     assert len(kept) == 1 and kept[0].read_bytes() == statement.read_bytes()  # custody: a copy, not a path
-    r = cli("cases", "rrm", "event", "RRM-2026-001", "request_for_review", "--on", "2026-11-20", "--as", "ana")
+    r = cli("cases", "rrm", "event", "RRM-2026-001", "request_for_review", "--on", "2026-11-20",
+            "--as", "ana")
     assert r.exit_code == 0
     r = cli("cases", "rrm", "event", "RRM-2026-001", "remediation_plan", "--on", "2026-11-22",
             "--milestone", "2027-01-15 Reinstate the dismissed workers", "--as", "ana")

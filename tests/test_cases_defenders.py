@@ -16,8 +16,8 @@ from laborlens.accounts import Forbidden, add_user
 from laborlens.cases import Conflict
 from laborlens.cases import defenders as dfn
 from laborlens.cases.crypto import KEY_ENV, KeyProblem, KeyRing, key_id
-from laborlens.cases.models import DefenderCase
 from laborlens.cases.defenders.rotation import rotate_key
+from laborlens.cases.models import DefenderCase
 from laborlens.errors import InputError, NotFound
 from laborlens.settings import Settings
 from laborlens.store.models import AuditEvent

@@ -553,6 +553,7 @@ def test_viewers_see_no_forms_and_pages_stay_within_the_csp(app, users, world):
         for html in (v.text, a.text):
             assert "<style" not in html and " style=" not in html, url
             # scripts only from /static (the app's own file): never inline
-            assert re.findall(r"<script[^>]*>", html) == [f'<script src="/static/app.js?v={__version__}" defer>'], url
+            app_js = f'<script src="/static/app.js?v={__version__}" defer>'
+            assert re.findall(r"<script[^>]*>", html) == [app_js], url
             assert 'action="/signout"' in html  # the top bar's sign-out form carries the token too
     assert {_url(p, world) for p in FORMS if "{no}" not in p} <= seen | {"/cases/review/directives/3/updates"}

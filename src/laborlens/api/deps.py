@@ -103,10 +103,10 @@ def route_roles(routes: Iterable[BaseRoute], prefixes: tuple[str, ...] = ("",)) 
 
     out: dict[tuple[str, str], str] = {}
     for ctx in iter_route_contexts(list(routes)):
-        route = ctx.original_route
-        if not isinstance(route, APIRoute) or not ctx.path.startswith(prefixes):
+        route, path = ctx.original_route, str(ctx.path)
+        if not isinstance(route, APIRoute) or not path.startswith(prefixes):
             continue
         found = roles(route.dependant)
         role = max(found, key=ROLES.index) if found else "public"
-        out.update({(m, ctx.path): role for m in route.methods if m != "HEAD"})
+        out.update({(m, path): role for m in route.methods or () if m != "HEAD"})
     return out

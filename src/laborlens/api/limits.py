@@ -2,10 +2,9 @@
 (:func:`upload_limit`, enforced while the bytes arrive by :mod:`laborlens.api.uploads`); every other body
 (JSON, forms) is refused past ``limit`` bytes: up front when Content-Length says so, else while it arrives.
 
-| uploads | limit |
-|---|---|
-| screening files (``/api/jobs``, ``/upload``) and list imports | the app's ``upload_limit`` (``serve --max-upload-mb``, 200 MB) |
-| RRM evidence (``/api/cases/rrm/{case}/evidence``, ``/cases/rrm/{case}/evidence``) | 25 MB |
+- screening files (``/api/jobs``, ``/upload``) and list imports: the app's ``upload_limit``
+  (``serve --max-upload-mb``, default 200 MB);
+- RRM evidence (``/api/cases/rrm/{case}/evidence``, ``/cases/rrm/{case}/evidence``): 25 MB.
 """
 
 from __future__ import annotations

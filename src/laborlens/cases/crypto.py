@@ -2,8 +2,9 @@
 
 Where the key comes from, in order (the edge reads the settings and passes them in: this module never
 looks at the environment itself):
-1. ``Settings.defender_key`` (``LABORLENS_DEFENDER_KEY``): base64 of 32 bytes. A comma-separated list is allowed; the first key
-   encrypts, the rest only decrypt (so an operator can rotate a key kept in a secret store).
+1. ``Settings.defender_key`` (``LABORLENS_DEFENDER_KEY``): base64 of 32 bytes. A comma-separated list
+   is allowed; the first key encrypts, the rest only decrypt (so an operator can rotate a key kept in a
+   secret store).
 2. ``LABORLENS_HOME/keys/defenders.key``: created on first use with mode 0600 (folder 0700), refused if
    other users can read it. Keys from an interrupted or finished rotation (``defenders.key.next``,
    ``keys/retired/*.key``) are loaded for decryption only.

@@ -25,7 +25,8 @@ def context(as_user: str | None) -> Context:
     st = store()
 
     def ask() -> str:
-        return os.environ.get("LABORLENS_PASSWORD") or typer.prompt(f"Password for {as_user}", hide_input=True)
+        env = os.environ.get("LABORLENS_PASSWORD")
+        return env or typer.prompt(f"Password for {as_user}", hide_input=True)
 
     who = principal_for(st, as_user, token=os.environ.get("LABORLENS_TOKEN"), password=ask)
     return Context(settings=st.settings, store=st, principal=who)

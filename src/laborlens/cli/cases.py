@@ -186,9 +186,9 @@ def rrm_event(
     as_user: str = AsUser,
 ) -> None:
     """Append a lifecycle event to a case."""
-    ev, v = rrm_service.record_event(context(as_user), case, kind, version=version, on=on, precision=precision,
-                                     result=result, note=note, milestones=list(milestone or []),
-                                     milestone=done)
+    ev, v = rrm_service.record_event(context(as_user), case, kind, version=version, on=on,
+                                     precision=precision, result=result, note=note,
+                                     milestones=list(milestone or []), milestone=done)
     console.print(Text(f"{case}: {rrm.KINDS[ev.kind]} recorded (version {ev.seq}); stage: {v.facts.stage}"))
 
 

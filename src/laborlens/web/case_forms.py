@@ -30,7 +30,8 @@ from laborlens.web.render import flash, redirect, render
 
 BASE = "/cases"
 CASE_NAV = (("rrm", f"{BASE}/rrm", "RRM board"), ("defenders", f"{BASE}/defenders", "Defenders"),
-            ("missions", f"{BASE}/missions", "Missions"), ("safeguards", f"{BASE}/safeguards", "Safeguard reviews"),
+            ("missions", f"{BASE}/missions", "Missions"),
+            ("safeguards", f"{BASE}/safeguards", "Safeguard reviews"),
             ("review", f"{BASE}/review", "Progress review"))
 NEVER_ECHOED = frozenset(IDENTITY_FIELDS)  # accepted in POST bodies only, never written back into a page
 

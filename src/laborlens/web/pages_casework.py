@@ -126,7 +126,8 @@ def review_score(review_id: str, request: Request, f: Form, ctx: AnalystCtx) -> 
         version = f.version()
         row, _ = sg_service.score_item(ctx, review_id, f.get("item"), whole_number(f.get("score"), "score"),
                                        f.get("evidence"), version)
-        return done(request, f"{review_id}: scored {row.item} {row.score} ({safeguards.SCORE_LABELS[row.score]}).",
+        label = safeguards.SCORE_LABELS[row.score]
+        return done(request, f"{review_id}: scored {row.item} {row.score} ({label}).",
                     f"{BASE}/safeguards/{row.review_id}")
 
     return attempt(f, "score", write, lambda failed: review_page(request, ctx, review_id, failed))

@@ -53,7 +53,8 @@ def defender_open(request: Request, f: Form, ctx: AnalystCtx) -> Response:
         pid = dfn_service.open_case(ctx, ident, country=f.get("country"), threats=f.getlist("threats"),
                                     risk=f.get("risk"), consent_to_publicity=f.flag("consent_to_publicity"),
                                     role=f.get("role") or "trade_unionist", sector=f.get("sector"))
-        return done(request, f"Opened defender case {pid}; you are assigned to it.", f"{BASE}/defenders/{pid}")
+        return done(request, f"Opened defender case {pid}; you are assigned to it.",
+                    f"{BASE}/defenders/{pid}")
 
     return attempt(f, "open", write, lambda failed: list_page(request, ctx, failed))
 

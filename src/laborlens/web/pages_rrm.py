@@ -32,7 +32,8 @@ def board_page(request: Request, ctx: Context, failed: dict | None = None, inclu
     day = as_of or ctx.today()
     return show(request, ctx, "cases/rrm_board.html", "rrm", failed, (failed or {}).get("status", 200),
                 views=rrm_service.board(ctx, include_closed=include_closed, as_of=day),
-                clocks=rrm_service.clock_table(ctx), include_closed=include_closed, as_of=day, sectors=COVERED)
+                clocks=rrm_service.clock_table(ctx), include_closed=include_closed, as_of=day,
+                sectors=COVERED)
 
 
 def case_page(request: Request, ctx: Context, case_id: str, failed: dict | None = None,
@@ -74,8 +75,8 @@ def rrm_event(case_id: str, request: Request, f: Form, ctx: AnalystCtx) -> Respo
         version = f.version()
         kind = f.text("kind")
         ev, _ = rrm_service.record_event(
-            ctx, case_id, kind, version=version, on=f.text("on") or None, precision=f.text("precision") or None,
-            result=f.text("result") or None, note=f.text("note"),
+            ctx, case_id, kind, version=version, on=f.text("on") or None,
+            precision=f.text("precision") or None, result=f.text("result") or None, note=f.text("note"),
             milestones=f.get("milestones") if kind == "remediation_plan" else None,
             milestone=f.text("milestone") if kind == "milestone_done" else None)
         label = rrm.KINDS.get(ev.kind, ev.kind)

@@ -27,7 +27,8 @@ def render_document(template: str, **data: Any) -> str:
                                                    base="", **data)
 
 
-def board_html(views: list[CaseView], clocks: list[ClockRow], as_of: Any, include_closed: bool = False) -> str:
+def board_html(views: list[CaseView], clocks: list[ClockRow], as_of: Any,
+               include_closed: bool = False) -> str:
     return render_document("cases/rrm_board.html", views=views, clocks=clocks, as_of=as_of,
                            include_closed=include_closed)
 
