@@ -158,6 +158,7 @@ ROUTES = [
         ANALYSTS,
     ),
     ("defenders list", "GET", "/api/cases/defenders", lambda e: {}, ALL),
+    ("defenders search", "POST", "/api/cases/defenders/search", lambda e: {"json": {"q": "hondu"}}, ALL),
     (
         "defender open",
         "POST",
@@ -321,6 +322,7 @@ EXPECTED_ROLES = {
     ("POST", "/api/cases/rrm/{case_id}/events"): "analyst",
     ("POST", "/api/cases/rrm/{case_id}/evidence"): "analyst",
     ("GET", "/api/cases/defenders"): "viewer",
+    ("POST", "/api/cases/defenders/search"): "viewer",
     ("POST", "/api/cases/defenders"): "analyst",
     ("GET", "/api/cases/defenders/export"): "analyst",
     ("GET", "/api/cases/defenders/{pseudonym}"): "viewer",
@@ -344,7 +346,7 @@ EXPECTED_ROLES = {
         "/missions/{mission_id}", "/safeguards", "/safeguards/{review_id}", "/review", "/review/directives/{no}")},
     **{("POST", f"/cases{p}"): role for p, role in {
         "/rrm": "analyst", "/rrm/{case_id}/events": "analyst", "/rrm/{case_id}/evidence": "analyst",
-        "/defenders": "analyst", "/defenders/{pseudonym}/events": "analyst",
+        "/defenders": "analyst", "/defenders/search": "viewer", "/defenders/{pseudonym}/events": "analyst",
         "/defenders/{pseudonym}/assignments": "admin", "/defenders/{pseudonym}/assignments/end": "admin",
         "/missions": "analyst", "/missions/{mission_id}/engagements": "analyst", "/safeguards": "analyst",
         "/safeguards/{review_id}/scores": "analyst", "/review/directives/{no}/updates": "analyst"}.items()},
@@ -404,6 +406,24 @@ def test_new_petition_over_api_shows_its_clock(env) -> None:
     assert r.status_code == 201 and body["sector"] == "mining" and body["version"] == 1
     ilc = next(d for d in body["deadlines"] if d["clock"] == "ilc_determination")
     assert ilc["due"] == "2026-12-20" and ilc["verified"] is True
+
+
+def test_defender_search_is_a_post_and_never_reads_the_url(env) -> None:
+    found = env.client.post("/api/cases/defenders/search", headers=H("viewer"), json={"q": "hondu"}).json()
+    assert [c["pseudonym"] for c in found] == [env.pid]
+    none = env.client.post("/api/cases/defenders/search", headers=H("viewer"), json={"q": NAME}).json()
+    assert none == []  # identities are sealed: a name finds nothing
+    everything = env.client.get("/api/cases/defenders", headers=H("viewer"), params={"q": "no-such-country"})
+    assert [c["pseudonym"] for c in everything.json()] == [c["pseudonym"] for c in
+                                                           env.client.get("/api/cases/defenders",
+                                                                          headers=H("viewer")).json()]
+
+
+def test_export_is_limited_to_the_callers_cases(env) -> None:
+    unassigned = env.client.get("/api/cases/defenders/export", headers=H("unassigned")).json()
+    assigned = env.client.get("/api/cases/defenders/export", headers=H("assigned")).json()
+    assert env.pid not in {r["case"] for r in unassigned["cases"]}
+    assert env.pid in {r["case"] for r in assigned["cases"]}
 
 
 def test_redacted_export_over_api(env) -> None:

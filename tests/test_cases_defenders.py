@@ -198,10 +198,14 @@ def test_redacted_export(store, ring, people, case) -> None:
             consent_to_publicity=True,
         )
     with store.session() as s:
-        out_json = dfn.export_redacted(s, ring, people["bo"], "json")
-        out_csv = dfn.export_redacted(s, ring, people["bo"], "csv")
+        out_json = dfn.export_redacted(s, ring, people["root"], "json")
+        out_csv = dfn.export_redacted(s, ring, people["root"], "csv")
         with pytest.raises(Forbidden):
             dfn.export_redacted(s, ring, people["vera"], "json")
+        # need-to-know: an analyst assigned to neither case exports neither (no consenting names either)
+        assert json.loads(dfn.export_redacted(s, ring, people["bo"], "json"))["cases"] == []
+        mine = json.loads(dfn.export_redacted(s, ring, people["ana"], "json"))["cases"]
+        assert {r["case"] for r in mine} == {case, consenting}  # ana opened both, so is assigned to both
     for out in (out_json, out_csv):
         assert not any(secret in out for secret in SECRETS)
         assert "threatened after strike" not in out and "secret-phone" not in out
@@ -214,7 +218,7 @@ def test_redacted_export(store, ring, people, case) -> None:
             .scalars()
             .all()
         )
-    assert exported == [consenting, consenting]  # one per export that revealed it
+    assert exported == [consenting, consenting, consenting]  # one per export that revealed it (root x2, ana)
 
 
 def test_consent_can_be_withdrawn(store, ring, people, case) -> None:

@@ -158,7 +158,8 @@ def _url(path: str, w: SimpleNamespace) -> str:
 def test_every_form_route_is_in_the_role_table(app):
     roles = route_roles(app.routes, ("/cases",))
     posts = {p for (m, p), _ in roles.items() if m == "POST"}
-    assert posts == set(FORMS)
+    assert posts == set(FORMS) | {"/cases/defenders/search"}  # the search form writes nothing (viewers)
+    assert roles[("POST", "/cases/defenders/search")] == "viewer"
     assert all(roles[("POST", p)] == role for p, (role, _) in FORMS.items())
 
 
@@ -326,6 +327,17 @@ def test_open_a_defender_case_keeps_the_identity_out_of_urls_cookies_and_the_dat
         for enc in ("utf-8", "utf-16-le"):
             assert secret.encode(enc) not in raw, secret
         assert secret.lower().encode() not in raw
+
+
+def test_defender_search_posts_so_nothing_typed_reaches_a_url(app, users, world):
+    c, token = signed_in(app, users, "viewer")
+    page = c.get("/cases/defenders").text
+    assert 'action="/cases/defenders/search"' in page and 'method="get"' not in page
+    r = c.post("/cases/defenders/search", data={"q": "mexi", "csrf": token})
+    assert r.status_code == 200 and world.pid in r.text and "mexi" in r.text
+    r = c.post("/cases/defenders/search", data={"q": NAME, "csrf": token})
+    assert r.status_code == 200 and world.pid not in r.text.split("<table>", 1)[1].split("</table>", 1)[0]
+    assert c.post("/cases/defenders/search", data={"q": "mexi"}).status_code == 403  # CSRF, as every form
 
 
 def test_a_refused_defender_form_never_sends_the_identity_back(app, users):

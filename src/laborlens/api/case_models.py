@@ -82,6 +82,10 @@ class DefenderEventIn(BaseModel):
     note: str = ""
 
 
+class SearchIn(BaseModel):
+    q: str = Field("", max_length=200, description="A pseudonym (DEF-7F3A) or part of a country name.")
+
+
 class AssignIn(BaseModel):
     username: str
 

@@ -12,7 +12,7 @@ from dataclasses import asdict
 from fastapi import APIRouter
 from fastapi.responses import PlainTextResponse
 
-from laborlens.api.case_models import AssignIn, DefenderEventIn, DefenderIn
+from laborlens.api.case_models import AssignIn, DefenderEventIn, DefenderIn, SearchIn
 from laborlens.api.deps import AdminCtx, AnalystCtx, ViewerCtx
 from laborlens.cases import defenders as dfn
 from laborlens.errors import InputError
@@ -32,9 +32,16 @@ def defender_json(v: dfn.DefenderView) -> dict:
 
 
 @router.get("")
-def defenders_list(ctx: ViewerCtx, q: str = "") -> list[dict]:
-    """Pseudonymous list; ``q`` searches pseudonym or country only."""
-    return [asdict(c) for c in dfn_service.list_cases(ctx, q)]
+def defenders_list(ctx: ViewerCtx) -> list[dict]:
+    """Pseudonymous list of every case (search with ``POST /api/cases/defenders/search``)."""
+    return [asdict(c) for c in dfn_service.list_cases(ctx)]
+
+
+@router.post("/search")
+def defenders_search(body: SearchIn, ctx: ViewerCtx) -> list[dict]:
+    """Cases whose pseudonym or country matches ``q`` (identities are sealed and never searched). A POST, so
+    whatever is typed (someone may type a name) stays out of URLs and server logs."""
+    return [asdict(c) for c in dfn_service.list_cases(ctx, body.q)]
 
 
 @router.post("", status_code=201)

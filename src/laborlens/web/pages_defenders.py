@@ -37,8 +37,14 @@ def case_page(request: Request, ctx: Context, pseudonym: str, failed: dict | Non
 
 
 @router.get("/defenders")
-def defenders(request: Request, ctx: ViewerCtx, q: str = "") -> Response:
-    return list_page(request, ctx, None, q)
+def defenders(request: Request, ctx: ViewerCtx) -> Response:
+    return list_page(request, ctx)
+
+
+@router.post("/defenders/search")
+def defenders_search(request: Request, f: Form, ctx: ViewerCtx) -> Response:
+    """The search form posts (never ``?q=``): what is typed stays out of the address bar and the logs."""
+    return list_page(request, ctx, None, f.text("q")[:200])
 
 
 @router.get("/defenders/{pseudonym}")

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from laborlens import audit
 from laborlens.cases.common import Principal, choice, require_role
 from laborlens.cases.crypto import KeyRing
+from laborlens.cases.defenders.access import may_see
 from laborlens.cases.defenders.records import case_events, summarise
 from laborlens.cases.defenders.sealing import open_identity
 from laborlens.cases.models import DefenderCase
@@ -35,11 +36,15 @@ EXPORT_COLUMNS = (
 def export_redacted(s: Session, ring: KeyRing, who: Principal, fmt: str = "json") -> str:
     """For a partner government: categories and actions only; name and organisation only with consent.
 
-    Contact details, narrative, notes, sex and age group never leave. Each identity exported is audited."""
+    Contact details, narrative, notes, sex and age group never leave. Need-to-know holds here too: admins
+    export every case, other staff only the cases they are assigned to (an analyst assigned to none gets an
+    empty export, not the consenting names of other people's cases). Each identity exported is audited."""
     require_role(who, "analyst")
     fmt = choice(fmt, ("json", "csv"), "format")
     rows: list[dict[str, Any]] = []
     for case in s.execute(select(DefenderCase).order_by(DefenderCase.id)).scalars():
+        if not may_see(s, who, case):
+            continue
         sm = summarise(case, case_events(s, case))
         row = {
             "case": sm.pseudonym,
