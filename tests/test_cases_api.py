@@ -343,7 +343,8 @@ EXPECTED_ROLES = {
     ("POST", "/api/cases/directives/{no}/updates"): "analyst",
     **{("GET", f"/cases{p}"): "viewer" for p in (
         "/rrm", "/rrm/{case_id}", "/defenders", "/defenders/{pseudonym}", "/missions",
-        "/missions/{mission_id}", "/safeguards", "/safeguards/{review_id}", "/review", "/review/directives/{no}")},
+        "/missions/{mission_id}", "/safeguards", "/safeguards/{review_id}", "/review",
+        "/review/directives/{no}")},
     **{("POST", f"/cases{p}"): role for p, role in {
         "/rrm": "analyst", "/rrm/{case_id}/events": "analyst", "/rrm/{case_id}/evidence": "analyst",
         "/defenders": "analyst", "/defenders/search": "viewer", "/defenders/{pseudonym}/events": "analyst",

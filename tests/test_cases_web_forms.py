@@ -560,7 +560,7 @@ def test_viewers_see_no_forms_and_pages_stay_within_the_csp(app, users, world):
     for url in pages:
         v, a = viewer.get(url), admin.get(url)
         assert v.status_code == a.status_code == 200, url
-        assert _forms_on(v.text) == set(), url
+        assert _forms_on(v.text) - {"/cases/defenders/search"} == set(), url  # search writes nothing
         seen |= _forms_on(a.text)
         for html in (v.text, a.text):
             assert "<style" not in html and " style=" not in html, url

@@ -230,3 +230,34 @@ def test_migration_seeds_counters_from_existing_ids(tmp_path) -> None:
         m = eng.create_mission(s, OP, title="next", kind="mission", starts_on="2026-02-01",
                                ends_on="2026-02-02")
     assert m.id == "MIS-0008"
+
+
+def test_engagement_summaries_are_sealed_and_shown_to_analysts_only(store, settings, mission) -> None:
+    """A summary may name a union leader or a defender: sealed at rest, opened for analysts (audited)."""
+    from laborlens.cases.crypto import KeyRing
+    from laborlens.cases.defenders.rotation import rotate_key
+    from laborlens.service import Context
+    from laborlens.service import missions as mission_service
+
+    said = "Met Quetzalcoatl Brightwing-Oduya at the union hall, +52 55 0000 1234"
+    analyst = Context(settings=settings, store=store, principal=OP)
+    viewer = Context(settings=settings, store=store, principal=VIEWER)
+    mission_service.record_engagement(analyst, mission, stakeholder="defenders", on="2026-03-11",
+                                      summary=said, version=0)
+    store.engine.dispose()
+    raw = b"".join(p.read_bytes() for p in sorted(settings.home.glob("laborlens.db*")))
+    assert b"Brightwing" not in raw and b"0000 1234" not in raw
+    _, seen = mission_service.mission(viewer, mission)
+    assert seen[0].summary is None and seen[0].sealed
+    _, seen = mission_service.mission(analyst, mission)
+    assert seen[0].summary == said
+    with store.session() as s:
+        reads = [e.actor for e in __import__("laborlens.audit").audit.events(s, 50)
+                 if e.action == "mission.summary.read"]
+    assert reads == [OP.username]  # the viewer's read opened nothing and is not counted
+    with store.session() as s, pytest.raises(InputError, match="key ring"):
+        eng.record_engagement(s, OP, mission, stakeholder="workers", on="2026-03-11", summary="x")
+    r = rotate_key(store, OP, KeyRing.from_settings(settings))
+    assert r.resealed == 1  # the summary, under the new key
+    _, seen = mission_service.mission(Context(settings=settings, store=store, principal=OP), mission)
+    assert seen[0].summary == said

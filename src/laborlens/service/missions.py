@@ -17,11 +17,13 @@ def gaps(ctx: Context, *, as_of: date | None = None, only_gaps: bool = True) -> 
 
 
 def mission(ctx: Context, mission_id: str, as_of: date | None = None
-            ) -> tuple[eng.MissionGaps, list[MissionEngagement]]:
-    ctx.require("viewer")
+            ) -> tuple[eng.MissionGaps, list[eng.EngagementView]]:
+    """The mission, its gaps and engagements; summaries (sealed) opened for analysts, that read audited."""
+    who = ctx.require("viewer")
     with ctx.unit_of_work() as s:
         m = eng.get_mission(s, mission_id)
-        return eng.mission_gaps(s, m, as_of or ctx.today()), eng.engagements(s, mission_id)
+        views = eng.engagement_views(s, ctx.key_ring(), who, mission_id)
+        return eng.mission_gaps(s, m, as_of or ctx.today()), views
 
 
 def create_mission(ctx: Context, *, title: str, kind: str = "mission", starts_on: str | date,
@@ -39,4 +41,5 @@ def record_engagement(ctx: Context, mission_id: str, *, stakeholder: str, on: st
     who = ctx.require("analyst")
     with ctx.unit_of_work() as s:
         return eng.record_engagement(s, who, mission_id, stakeholder=stakeholder, on=on, summary=summary,
-                                     phase=phase, expected_version=version)
+                                     phase=phase, expected_version=version,
+                                     ring=ctx.key_ring() if summary.strip() else None)

@@ -62,7 +62,9 @@ def rotate_key(store: Store, who: Principal, ring: KeyRing, new_key: bytes | Non
     target = ring.with_active(new_key)
     try:
         with store.session() as s:
-            n = reseal_all(s, target)
+            from laborlens.cases.engagements import reseal_summaries
+
+            n = reseal_all(s, target) + reseal_summaries(s, target)
             audit.record(
                 s,
                 who.username,

@@ -1,4 +1,4 @@
-"""case numbers from a counter row (not count + 1)
+"""case numbers from a counter row (not count + 1); engagement summaries sealed
 
 Revision ID: 0006
 Revises: 0004
@@ -33,7 +33,15 @@ def upgrade() -> None:
                 seen[m[1]] = max(seen.get(m[1], 0), int(m[2]))
     if seen:
         op.bulk_insert(counters, [{"prefix": p, "value": v} for p, v in sorted(seen.items())])
+    # Engagement summaries can name people: new ones are sealed like defender notes. Old clear ones stay
+    # readable in ``summary`` until `laborlens cases defenders rotate-key` seals them.
+    with op.batch_alter_table("mission_engagements", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("summary_kid", sa.String(length=16), nullable=False, server_default=""))
+        batch_op.add_column(sa.Column("summary_ct", sa.LargeBinary(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("mission_engagements", schema=None) as batch_op:
+        batch_op.drop_column("summary_ct")
+        batch_op.drop_column("summary_kid")
     op.drop_table("case_counters")
