@@ -170,6 +170,7 @@ ROUTES = [
     ),
     ("defenders export", "GET", "/api/cases/defenders/export", lambda e: {}, ANALYSTS),
     ("defender case", "GET", "/api/cases/defenders/{pid}", lambda e: {}, ALL),
+    ("defender reveal", "POST", "/api/cases/defenders/{pid}/reveal", lambda e: {}, NEED_TO_KNOW),
     (
         "defender event",
         "POST",
@@ -294,16 +295,21 @@ def test_identity_only_for_need_to_know(env, persona) -> None:
         before = len(
             s.execute(select(AuditEvent.id).where(AuditEvent.action == "defender.identity.read")).all()
         )
-    api_r = env.client.get(f"/api/cases/defenders/{env.pid}", headers=H(persona)).json()
-    page = env.client.get(f"/cases/defenders/{env.pid}", headers=H(persona))
+    plain = env.client.get(f"/api/cases/defenders/{env.pid}", headers=H(persona)).json()
+    assert plain["identity"] is None and plain["may_see_identity"] is (persona in NEED_TO_KNOW)
+    assert NAME not in env.client.get(f"/cases/defenders/{env.pid}", headers=H(persona)).text
+    revealed = env.client.post(f"/api/cases/defenders/{env.pid}/reveal", headers=H(persona))
+    api_r = revealed.json() if revealed.status_code == 200 else {"identity": None, "may_see_identity": False}
+    page = env.client.post(f"/cases/defenders/{env.pid}/reveal", headers=H(persona))
     with env.store.session() as s:
         after = len(
             s.execute(select(AuditEvent.id).where(AuditEvent.action == "defender.identity.read")).all()
         )
     if persona in NEED_TO_KNOW:
         assert api_r["identity"]["name"] == NAME and NAME in page.text
-        assert after - before == 2  # one audited read per view
+        assert after - before == 2  # one audited read per reveal, none for the plain reads
     else:
+        assert revealed.status_code == page.status_code == 403
         assert api_r["identity"] is None and api_r["may_see_identity"] is False and NAME not in page.text
         assert after == before
     assert page.headers["cache-control"] == "no-store"
@@ -326,6 +332,7 @@ EXPECTED_ROLES = {
     ("POST", "/api/cases/defenders"): "analyst",
     ("GET", "/api/cases/defenders/export"): "analyst",
     ("GET", "/api/cases/defenders/{pseudonym}"): "viewer",
+    ("POST", "/api/cases/defenders/{pseudonym}/reveal"): "viewer",  # need-to-know: the library's
     ("POST", "/api/cases/defenders/{pseudonym}/events"): "analyst",
     ("POST", "/api/cases/defenders/{pseudonym}/assignments"): "admin",
     ("DELETE", "/api/cases/defenders/{pseudonym}/assignments/{username}"): "admin",
@@ -347,7 +354,8 @@ EXPECTED_ROLES = {
         "/review/directives/{no}")},
     **{("POST", f"/cases{p}"): role for p, role in {
         "/rrm": "analyst", "/rrm/{case_id}/events": "analyst", "/rrm/{case_id}/evidence": "analyst",
-        "/defenders": "analyst", "/defenders/search": "viewer", "/defenders/{pseudonym}/events": "analyst",
+        "/defenders": "analyst", "/defenders/search": "viewer", "/defenders/{pseudonym}/reveal": "viewer",
+        "/defenders/{pseudonym}/events": "analyst",
         "/defenders/{pseudonym}/assignments": "admin", "/defenders/{pseudonym}/assignments/end": "admin",
         "/missions": "analyst", "/missions/{mission_id}/engagements": "analyst", "/safeguards": "analyst",
         "/safeguards/{review_id}/scores": "analyst", "/review/directives/{no}/updates": "analyst"}.items()},

@@ -51,6 +51,9 @@ def test_rrm_board_and_defender_case_need_to_know(server, settings):  # noqa: F8
         page.context.clear_cookies()
         _sign_in(page, server, "adm", "admin password 12")
         page.goto(server + f"/cases/defenders/{pseudonym}")
+        assert NAME not in page.locator("body").inner_text()  # sealed until revealed
+        page.get_by_role("button", name="Reveal identity and notes").click()
+        page.wait_for_load_state()
         assert NAME in page.locator("body").inner_text()
         page.screenshot(path=str(SHOTS / "22-defender-admin.png"), full_page=True)
     with store.session() as s:

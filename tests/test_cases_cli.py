@@ -99,13 +99,15 @@ def test_defender_commands(cli, users, home, tmp_path) -> None:
     assert r.exit_code == 0, r.output
     pid = r.output.split()[-1]
     assert pid.startswith("DEF-") and NAME not in r.output  # hidden prompt: the name is not echoed
-    shown = cli("cases", "defenders", "show", pid, "--as", "ana")
+    assert NAME not in cli("cases", "defenders", "show", pid, "--as", "ana").output  # sealed until revealed
+    shown = cli("cases", "defenders", "show", pid, "--reveal", "--as", "ana")
     assert NAME in shown.output
     hidden = cli("cases", "defenders", "show", pid, "--as", "bo")
     assert NAME not in hidden.output and "withheld" in hidden.output
+    assert cli("cases", "defenders", "show", pid, "--reveal", "--as", "bo").exit_code == 2  # need-to-know
     assert cli("cases", "defenders", "assign", pid, "bo", "--as", "ana").exit_code == 2  # admins only
     assert cli("cases", "defenders", "assign", pid, "bo", "--as", "root").exit_code == 0
-    assert NAME in cli("cases", "defenders", "show", pid, "--as", "bo").output
+    assert NAME in cli("cases", "defenders", "show", pid, "--reveal", "--as", "bo").output
     r = cli(
         "cases",
         "defenders",
@@ -126,7 +128,7 @@ def test_defender_commands(cli, users, home, tmp_path) -> None:
     assert r.exit_code == 0 and data["cases"][0]["case"] == pid and NAME not in json.dumps(data)
     r = cli("cases", "defenders", "rotate-key", "--as", "root")
     assert r.exit_code == 0 and "re-encrypted 1 fields" in r.output
-    assert NAME in cli("cases", "defenders", "show", pid, "--as", "bo").output
+    assert NAME in cli("cases", "defenders", "show", pid, "--reveal", "--as", "bo").output
     assert cli("cases", "defenders", "list", "--as", "nobody").exit_code == 2
     listing = cli("cases", "defenders", "list", "--as", "bo", "--q", "colombia")
     assert pid in listing.output and NAME not in listing.output

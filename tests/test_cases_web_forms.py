@@ -158,7 +158,8 @@ def _url(path: str, w: SimpleNamespace) -> str:
 def test_every_form_route_is_in_the_role_table(app):
     roles = route_roles(app.routes, ("/cases",))
     posts = {p for (m, p), _ in roles.items() if m == "POST"}
-    assert posts == set(FORMS) | {"/cases/defenders/search"}  # the search form writes nothing (viewers)
+    # the search and reveal forms write nothing (viewers; reveal's need-to-know is the library's)
+    assert posts == set(FORMS) | {"/cases/defenders/search", "/cases/defenders/{pseudonym}/reveal"}
     assert roles[("POST", "/cases/defenders/search")] == "viewer"
     assert all(roles[("POST", p)] == role for p, (role, _) in FORMS.items())
 
@@ -315,8 +316,10 @@ def test_open_a_defender_case_keeps_the_identity_out_of_urls_cookies_and_the_dat
     assert re.fullmatch(r"DEF-[0-9A-F]{4,12}", pid)
     for secret in (NAME, ORG):
         assert secret not in location and secret not in session_cookie(c)
-    page = c.get(location)  # the opener is assigned, so sees the identity
-    assert page.status_code == 200 and NAME in page.text and f"Opened defender case {pid}" in page.text
+    first = c.get(location)  # the redirect's page: the flash, the identity still sealed...
+    assert NAME not in first.text and f"Opened defender case {pid}" in first.text
+    page = c.post(f"{location}/reveal", data={"csrf": token})  # ...the opener is assigned, so may reveal
+    assert page.status_code == 200 and NAME in page.text
     assert page.headers["cache-control"] == "no-store"
     other, _ = signed_in(app, users, "analyst2")
     assert NAME not in other.get(location).text and pid in other.get("/cases/defenders").text
@@ -360,7 +363,9 @@ def test_defender_events_for_assigned_staff_and_admins_only(app, users, world):
     url, action = f"/cases/defenders/{world.pid}", f"/cases/defenders/{world.pid}/events"
     a, ta = signed_in(app, users, "analyst")  # assigned
     page = a.get(url).text
-    assert NAME in page and 'name="threat"' in page and 'value="public_statement"' in page
+    assert NAME not in page and f'action="{url}/reveal"' in page
+    assert NAME in a.post(f"{url}/reveal", data={"csrf": ta}).text
+    assert 'name="threat"' in page and 'value="public_statement"' in page
     v = hidden(page, action)
     r = a.post(
         action,
@@ -375,7 +380,7 @@ def test_defender_events_for_assigned_staff_and_admins_only(app, users, world):
         },
     )
     posted_ok(r, url)
-    page = a.get(url).text
+    page = a.post(f"{url}/reveal", data={"csrf": ta}).text  # notes are sealed like the identity
     assert "violence" in page and "shots fired at the house" in page
     # stale version: the conflict names the pseudonym, never the person
     r = a.post(action, data={"kind": "note", "note": "again", "version": v, "csrf": ta})
@@ -383,7 +388,8 @@ def test_defender_events_for_assigned_staff_and_admins_only(app, users, world):
     # an analyst who is not assigned sees no form and is refused
     b, tb = signed_in(app, users, "analyst2")
     page = b.get(url).text
-    assert NAME not in page and f'action="{action}"' not in page
+    assert NAME not in page and f'action="{action}"' not in page and f'action="{url}/reveal"' not in page
+    assert b.post(f"{url}/reveal", data={"csrf": tb}).status_code == 403
     r = b.post(
         action, data={"kind": "note", "note": "x", "version": hidden(a.get(url).text, action), "csrf": tb}
     )
@@ -420,12 +426,13 @@ def test_admin_assigns_and_ends_assignments(app, users, world):
     page = adm.get(url).text
     assert 'action="/cases/defenders/' in page and '<option value="analyst2">' in page
     posted_ok(adm.post(f"{url}/assignments", data={"username": "analyst2", "csrf": token}), url)
-    b, _ = signed_in(app, users, "analyst2")
-    assert NAME in b.get(url).text
+    b, tb = signed_in(app, users, "analyst2")
+    assert NAME in b.post(f"{url}/reveal", data={"csrf": tb}).text
     r = adm.post(f"{url}/assignments", data={"username": "nobody-here", "csrf": token})
     assert r.status_code == 404 and "no user" in r.text and 'role="alert"' in r.text
     posted_ok(adm.post(f"{url}/assignments/end", data={"username": "analyst2", "csrf": token}), url)
     assert NAME not in b.get(url).text
+    assert b.post(f"{url}/reveal", data={"csrf": tb}).status_code == 403
     a, _ = signed_in(app, users, "analyst")
     assert f'action="{url}/assignments"' not in a.get(url).text  # only admins see the assignment form
 

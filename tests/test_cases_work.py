@@ -223,8 +223,8 @@ def test_migration_seeds_counters_from_existing_ids(tmp_path) -> None:
     command.upgrade(cfg, "0004")
     with st.engine.begin() as c:
         c.execute(text("INSERT INTO missions (id, title, kind, country, agency, starts_on, ends_on, "
-                       "created_at, created_by, version) VALUES ('MIS-0007', 't', 'mission', '', '', '2026-01-01', "
-                       "'2026-01-02', '2026-01-01 00:00:00', 'x', 0)"))
+                       "created_at, created_by, version) VALUES ('MIS-0007', 't', 'mission', '', '', "
+                       "'2026-01-01', '2026-01-02', '2026-01-01 00:00:00', 'x', 0)"))
     st.migrate()
     with st.session() as s:
         m = eng.create_mission(s, OP, title="next", kind="mission", starts_on="2026-02-01",

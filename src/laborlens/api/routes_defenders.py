@@ -63,8 +63,15 @@ def defenders_export(ctx: AnalystCtx, format: str = "json") -> PlainTextResponse
 
 @router.get("/{pseudonym}")
 def defenders_get(pseudonym: str, ctx: ViewerCtx) -> dict:
-    """The case; identity and notes only for assigned staff and admins (each such read is audited)."""
+    """The pseudonymous case (``identity`` is null; ``may_see_identity`` says whether you may reveal it)."""
     return defender_json(dfn_service.get_case(ctx, pseudonym))
+
+
+@router.post("/{pseudonym}/reveal")
+def defenders_reveal(pseudonym: str, ctx: ViewerCtx) -> dict:
+    """The case with its identity and notes decrypted: assigned staff and admins only (403 otherwise); each
+    reveal is audited. Nothing is decrypted unless asked for here."""
+    return defender_json(dfn_service.get_case(ctx, pseudonym, reveal=True))
 
 
 @router.post("/{pseudonym}/events", status_code=201)

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 from laborlens import audit
 from laborlens.accounts import role_at_least
 from laborlens.cases.common import Principal, bump_version, choice, next_number, now, parse_day, require_role
-from laborlens.cases.crypto import KeyRing
 from laborlens.cases.common import today as _today
+from laborlens.cases.crypto import KeyRing
 from laborlens.cases.models import Mission, MissionEngagement
 from laborlens.errors import InputError, NotFound
 

@@ -83,9 +83,14 @@ def def_list(as_user: str = AsUser, q: str = typer.Option("", help="Pseudonym or
 
 
 @def_app.command("show")
-def def_show(case: str, as_user: str = AsUser) -> None:
-    """One case; the identity only if you are assigned to it or an admin (the read is audited)."""
-    v = dfn_service.get_case(context(as_user), case)
+def def_show(
+    case: str,
+    as_user: str = AsUser,
+    reveal: bool = typer.Option(False, "--reveal", help="Decrypt identity and notes (assigned staff and "
+                                "admins; the reveal is audited)."),
+) -> None:
+    """One case, pseudonymous; with --reveal its identity and notes (need-to-know, audited)."""
+    v = dfn_service.get_case(context(as_user), case, reveal)
     c = v.summary
     console.print(
         Text(
@@ -98,6 +103,8 @@ def def_show(case: str, as_user: str = AsUser) -> None:
             if getattr(v.identity, f):
                 console.print(Text(f"  {f}: {getattr(v.identity, f)}"))
         console.print(Text(f"  assigned: {', '.join(v.assigned)}"))
+    elif v.may_see_identity:
+        console.print(Text(f"  assigned: {', '.join(v.assigned)}; identity sealed (show it with --reveal)"))
     else:
         console.print("  identity withheld: you are not assigned to this case")
     for e in v.events:

@@ -30,18 +30,19 @@ def open_case(ctx: Context, identity: dfn.Identity, *, country: str, threats: li
                              on=ctx.today())
 
 
-def get_case(ctx: Context, pseudonym: str) -> dfn.DefenderView:
-    """The case; identity and notes only for assigned staff and admins (each such read audited)."""
+def get_case(ctx: Context, pseudonym: str, reveal: bool = False) -> dfn.DefenderView:
+    """The pseudonymous case; ``reveal`` opens identity and notes (assigned staff and admins; audited)."""
     who = ctx.require("viewer")
     with ctx.unit_of_work() as s:
-        return dfn.get_case(s, ctx.key_ring(), who, pseudonym)
+        return dfn.get_case(s, ctx.key_ring(), who, pseudonym, reveal)
 
 
-def case_page(ctx: Context, pseudonym: str) -> tuple[dfn.DefenderView, list[tuple[str, str]]]:
+def case_page(ctx: Context, pseudonym: str, reveal: bool = False
+              ) -> tuple[dfn.DefenderView, list[tuple[str, str]]]:
     """The case as :func:`get_case` gives it, and for admins the active staff who could be assigned."""
     who = ctx.require("viewer")
     with ctx.unit_of_work() as s:
-        v = dfn.get_case(s, ctx.key_ring(), who, pseudonym)
+        v = dfn.get_case(s, ctx.key_ring(), who, pseudonym, reveal)
         staff = []
         if who.can("admin"):
             staff = [(u.username, u.role) for u in accounts.list_users(s)

@@ -29,8 +29,9 @@ def list_page(request: Request, ctx: Context, failed: dict | None = None, q: str
                 roles=dfn.DEFENDER_ROLES)
 
 
-def case_page(request: Request, ctx: Context, pseudonym: str, failed: dict | None = None) -> HTMLResponse:
-    v, staff = dfn_service.case_page(ctx, pseudonym)
+def case_page(request: Request, ctx: Context, pseudonym: str, failed: dict | None = None,
+              reveal: bool = False) -> HTMLResponse:
+    v, staff = dfn_service.case_page(ctx, pseudonym, reveal)
     return show(request, ctx, "cases/defender.html", "defenders", failed, (failed or {}).get("status", 200),
                 v=v, kinds=dfn.EVENT_KINDS, threats=dfn.THREATS, perpetrators=dfn.PERPETRATORS,
                 actions=dfn.ACTIONS, support=dfn.SUPPORT, risks=dfn.RISKS, staff=staff)
@@ -50,6 +51,13 @@ def defenders_search(request: Request, f: Form, ctx: ViewerCtx) -> Response:
 @router.get("/defenders/{pseudonym}")
 def defender(pseudonym: str, request: Request, ctx: ViewerCtx) -> Response:
     return case_page(request, ctx, pseudonym)
+
+
+@router.post("/defenders/{pseudonym}/reveal")
+def defender_reveal(pseudonym: str, request: Request, ctx: ViewerCtx) -> Response:
+    """The reveal button: the same page with identity and notes, decrypted and audited on this request only
+    (answered directly, not redirected, so a reload does not reveal again)."""
+    return case_page(request, ctx, pseudonym, reveal=True)
 
 
 @router.post("/defenders")

@@ -238,20 +238,24 @@ def list_cases(s: Session, who: Principal, q: str = "") -> list[DefenderSummary]
     return [summarise(c, case_events(s, c)) for c in s.execute(stmt).scalars()]
 
 
-def get_case(s: Session, ring: KeyRing, who: Principal, pseudonym: str) -> DefenderView:
-    """The case; with identity and notes only for admins and assigned staff (and then audited)."""
+def get_case(s: Session, ring: KeyRing, who: Principal, pseudonym: str, reveal: bool = False) -> DefenderView:
+    """The pseudonymous case. With ``reveal`` (admins and assigned staff only, else :class:`Forbidden`) the
+    identity and the notes are decrypted too, and that read is audited: nothing is opened unless asked."""
     require_role(who, "viewer")
     case = find_case(s, pseudonym)
     evs = case_events(s, case)
     allowed = may_see(s, who, case)
+    if reveal and not allowed:
+        raise Forbidden(f"only staff assigned to {case.pseudonym} (or admins) can reveal its identity")
     view = DefenderView(summarise(case, evs), [], may_see_identity=allowed)
     if allowed:
-        view.identity = Identity(**open_identity(ring, case))
         view.assigned = assigned_users(s, case)
+    if reveal:
+        view.identity = Identity(**open_identity(ring, case))
         audit.record(s, who.username, "defender.identity.read", case.pseudonym)
     for e in evs:
         note = None
-        if allowed:
+        if reveal:
             note = open_note(ring, case.pseudonym, e)
         view.events.append(DefenderEventView(e.seq, e.kind, e.on_date, dict(e.data or {}), e.actor, note))
     return view
