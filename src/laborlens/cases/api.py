@@ -42,6 +42,7 @@ from laborlens.cases.common import require_role
 from laborlens.cases.crypto import KeyRing
 from laborlens.cases.rrm_real import load_real_cases
 from laborlens.errors import InputError, LaborlensError
+from laborlens.fsutil import private_dir, write_private
 from laborlens.store import Store
 
 MAX_EVIDENCE = 25 * 1024 * 1024
@@ -249,9 +250,8 @@ def make_router(
 
         digest = hashlib.sha256(body).hexdigest()
         folder = store.settings.home / "evidence" / "rrm" / _safe_name(case_id)
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{digest[:16]}-{_safe_name(file.filename or 'file')}"
-        path.write_bytes(body)
+        private_dir(folder)  # evidence copies: 0700 folders, 0600 files
+        path = write_private(folder / f"{digest[:16]}-{_safe_name(file.filename or 'file')}", body)
         with store.session() as s:
             rrm.add_evidence(s, user, case_id, path, expected_version=version, name=file.filename or "")
             return case_json(rrm_board.case_view(s, case_id))

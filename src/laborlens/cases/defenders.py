@@ -12,7 +12,6 @@ Why it is built this way: a leak can get a person hurt. So
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import os
@@ -24,7 +23,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from laborlens import audit
+from laborlens import audit, csvout
 from laborlens.cases.common import Principal, bump_version, choice, now, require_role, today
 from laborlens.cases.crypto import KeyRing
 from laborlens.cases.models import DefenderAssignment, DefenderCase, DefenderEvent
@@ -443,7 +442,7 @@ def export_redacted(s: Session, ring: KeyRing, who: Principal, fmt: str = "json"
     if fmt == "json":
         return json.dumps({"redacted": True, "cases": rows}, ensure_ascii=False, indent=2)
     buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=EXPORT_COLUMNS)
+    w = csvout.DictWriter(buf, fieldnames=EXPORT_COLUMNS)
     w.writeheader()
     for r in rows:
         w.writerow({**r, "threats": ";".join(r["threats"]), "actions": ";".join(r["actions"])})
