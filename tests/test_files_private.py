@@ -108,7 +108,8 @@ def test_evidence_copies_are_private(settings, monkeypatch):
         with app.state.store.session() as s:
             version = s.execute(select(RrmPetition.version).where(RrmPetition.id == "RRM-R18")).scalar_one()
         r = c.post("/api/cases/rrm/RRM-R18/evidence", headers=bearer(users, "analyst"),
-                   data={"version": str(version)}, files={"file": ("statement.txt", b"worker statement", "text/plain")})
+                   data={"version": str(version)},
+                   files={"file": ("statement.txt", b"worker statement", "text/plain")})
         assert r.status_code < 300, r.text
     root = settings.home / "evidence"
     files = [p for p in root.rglob("*") if p.is_file()]
@@ -137,7 +138,7 @@ def test_a_folder_holding_other_files_is_refused_not_replaced(tmp_path):
 
 
 def test_recover_restores_the_old_folder_after_a_kill_between_renames(tmp_path):
-    """Without an atomic exchange the swap is two renames; a kill between them leaves only ``.out.old-PID-*``."""
+    """Without an atomic exchange the swap is two renames; a kill between them leaves ``.out.old-PID-*``."""
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
     out = tmp_path / "out"

@@ -42,13 +42,26 @@ class MatcherCache:
 
     def get(self, store: Store) -> Matcher:
         from laborlens.match.service import matcher_for_store
-        from laborlens.refdata.editions import watchlists
 
-        key = tuple((w.name, w.edition.seq, w.edition.sha256) for w in watchlists(store))
+        key = _editions_key(store)
         with self._lock:
             if self._matcher is None or key != self._key:
-                self._matcher, self._key = matcher_for_store(store), key
+                # the key again after the build: building may seed the bundled lists
+                self._matcher = matcher_for_store(store)
+                self._key = _editions_key(store)
             return self._matcher
+
+
+def _editions_key(store: Store) -> tuple:
+    """What decides the current editions, in one small query (this runs on every screening request; the
+    full watchlist summary with its entity counts cost more than the screening itself)."""
+    from sqlalchemy import select
+
+    from laborlens.store.models import ListEdition
+
+    with store.engine.connect() as c:
+        return tuple(c.execute(select(ListEdition.id, ListEdition.sha256, ListEdition.retired_at)
+                               .order_by(ListEdition.id)).all())
 
 
 def get_matcher(request: Request) -> Matcher:
