@@ -59,7 +59,9 @@ def test_key_files_are_private(settings, monkeypatch):
     from laborlens.cases.crypto import KEY_ENV, KeyRing
 
     monkeypatch.delenv(KEY_ENV, raising=False)
+    assert not settings.home.exists()  # as with a PostgreSQL store: the key ring makes the home folder
     ring = KeyRing.load(settings.home)
+    assert mode_of(settings.home) == 0o700
     files = [p for p in ring.key_dir.rglob("*") if p.is_file()]
     assert files and all(mode_of(p) == 0o600 for p in files)
     assert mode_of(ring.key_dir) == 0o700
