@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from laborlens.jobs import JobRunner
 from laborlens.match.matcher import Matcher
@@ -40,6 +41,12 @@ class MatcherCache:
         self._key: tuple | None = None
         self._matcher: Matcher | None = None
 
+    def fresh(self, store: Store) -> Matcher | None:
+        """The cached matcher if the lists have not changed since it was built, else None (cheap)."""
+        key = _editions_key(store)
+        with self._lock:
+            return self._matcher if self._matcher is not None and key == self._key else None
+
     def get(self, store: Store) -> Matcher:
         from laborlens.match.service import matcher_for_store
 
@@ -64,8 +71,11 @@ def _editions_key(store: Store) -> tuple:
                                .order_by(ListEdition.id)).all())
 
 
-def get_matcher(request: Request) -> Matcher:
-    return request.app.state.matchers.get(request.app.state.store)
+async def get_matcher(request: Request) -> Matcher:
+    # On the event loop when the cached matcher is current (no thread hop per request); a (re)build takes
+    # seconds, so it runs in the thread pool and other requests go on meanwhile.
+    cache, store = request.app.state.matchers, request.app.state.store
+    return cache.fresh(store) or await run_in_threadpool(cache.get, store)
 
 
 StoreDep = Annotated[Store, Depends(get_store)]
