@@ -230,3 +230,13 @@ def test_kill_9_during_screen_keeps_verdicts_and_report_together(tmp_path):
     assert p.wait() == -signal.SIGKILL, "screen finished before the kill; the test proves nothing"
     after = {n: (out / n).read_bytes() for n in ("verdicts.csv", "report.html")}
     assert after == before
+
+
+def test_swap_without_an_atomic_exchange_still_replaces_whole(tmp_path, monkeypatch):
+    monkeypatch.setattr(fsutil, "_exchange", lambda a, b: False)  # a file system without RENAME_EXCHANGE
+    out = tmp_path / "out"
+    for gen in ("old", "new"):
+        with staged_dir(out) as d:
+            (d / "verdicts.csv").write_text(gen)
+            (d / "report.html").write_text(gen)
+    assert _generation(out) == {"new"} and [p.name for p in tmp_path.iterdir()] == ["out"]
