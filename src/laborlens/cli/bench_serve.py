@@ -7,10 +7,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
 from rich.table import Table
 
-from laborlens.cli.matching import _WIDE, bench_app
+from laborlens.cli.matching import bench_app
 from laborlens.errors import LaborlensError
+
+_WIDE = Console(width=200)  # benchmark tables are read in logs: never wrap them
 
 
 class BenchFailed(LaborlensError):
