@@ -40,8 +40,10 @@ class Settings(BaseSettings):
         return f"sqlite:///{self.home / 'laborlens.db'}"
 
     def ensure_home(self) -> Path:
-        self.home.mkdir(parents=True, exist_ok=True)
-        return self.home
+        """Create the data folder 0700 (tightening an existing one): it holds the database and keys."""
+        from laborlens.fsutil import private_dir
+
+        return private_dir(self.home)
 
 
 def load_settings() -> Settings:

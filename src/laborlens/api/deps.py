@@ -11,6 +11,7 @@ from fastapi import Depends, Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, iter_route_contexts
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.routing import BaseRoute
 
 from laborlens.accounts import ROLES, Principal
@@ -47,19 +48,41 @@ class MatcherCache:
         self._key: tuple | None = None
         self._matcher: Matcher | None = None
 
+    def fresh(self, store: Store) -> Matcher | None:
+        """The cached matcher if the lists have not changed since it was built, else None (cheap)."""
+        key = _editions_key(store)
+        with self._lock:
+            return self._matcher if self._matcher is not None and key == self._key else None
+
     def get(self, store: Store) -> Matcher:
         from laborlens.match.service import matcher_for_store
-        from laborlens.refdata.editions import watchlists
 
-        key = tuple((w.name, w.edition.seq, w.edition.sha256) for w in watchlists(store))
+        key = _editions_key(store)
         with self._lock:
             if self._matcher is None or key != self._key:
-                self._matcher, self._key = matcher_for_store(store), key
+                # the key again after the build: building may seed the bundled lists
+                self._matcher = matcher_for_store(store)
+                self._key = _editions_key(store)
             return self._matcher
 
 
-def get_matcher(request: Request) -> Matcher:
-    return request.app.state.matchers.get(request.app.state.store)
+def _editions_key(store: Store) -> tuple:
+    """What decides the current editions, in one small query (this runs on every screening request; the
+    full watchlist summary with its entity counts cost more than the screening itself)."""
+    from sqlalchemy import select
+
+    from laborlens.store.models import ListEdition
+
+    with store.engine.connect() as c:
+        return tuple(c.execute(select(ListEdition.id, ListEdition.sha256, ListEdition.retired_at)
+                               .order_by(ListEdition.id)).all())
+
+
+async def get_matcher(request: Request) -> Matcher:
+    # On the event loop when the cached matcher is current (no thread hop per request); a (re)build takes
+    # seconds, so it runs in the thread pool and other requests go on meanwhile.
+    cache, store = request.app.state.matchers, request.app.state.store
+    return cache.fresh(store) or await run_in_threadpool(cache.get, store)
 
 
 StoreDep = Annotated[Store, Depends(get_store)]

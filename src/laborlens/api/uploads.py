@@ -21,6 +21,7 @@ from laborlens.api.auth import check_csrf
 from laborlens.api.errors import PayloadTooLarge
 from laborlens.api.limits import upload_limit
 from laborlens.errors import InputError
+from laborlens.fsutil import private_file
 
 MAX_FIELD = 64 * 1024  # text fields (csrf, list name, label) are small
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
@@ -84,7 +85,7 @@ class _Sink:
         if allowed and suffix not in allowed:
             raise InputError(f"{client_name!r}: expected a {' or '.join(allowed)} file", column=self._name)
         target = self.dest / (f"{self._name}{suffix}" if allowed else safe_filename(client_name))
-        self._fh = target.open("wb")
+        self._fh = private_file(target, "wb")  # 0600: uploads name parties and workers
         self.out.files[self._name], self.out.filenames[self._name] = target, client_name
         self.out.sizes[self._name] = 0
 

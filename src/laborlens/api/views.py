@@ -3,7 +3,6 @@ shaping of library objects into plain dicts. Routers and pages stay one call dee
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import secrets
@@ -16,9 +15,10 @@ from typing import Any
 from fastapi import Request
 from sqlalchemy.orm import Session
 
-from laborlens import audit, jobs
+from laborlens import audit, csvout, jobs
 from laborlens.api.uploads import receive_files
 from laborlens.errors import InputError, NotFound
+from laborlens.fsutil import private_dir
 from laborlens.ingest.limits import Limits
 from laborlens.ingest.loader import TABLE_NAMES, read_files
 from laborlens.refdata import editions as ed
@@ -65,7 +65,7 @@ async def import_uploaded_list(request: Request, ctx: Context, list_name: str | 
     if list_name is not None:
         ed.check_list_name(list_name)
     dest = ctx.settings.ensure_home() / "imports" / secrets.token_hex(6)
-    dest.mkdir(parents=True)
+    private_dir(dest)
     try:
         got = await receive_files(request, dest, {"file": ()})
         if list_name is None:
@@ -177,8 +177,7 @@ def _cell(v: Any) -> str:
         text = json.dumps(v, sort_keys=True, ensure_ascii=False)
     else:
         text = v.isoformat() if hasattr(v, "isoformat") else str(v)
-    # Spreadsheets run cells that start with these characters as formulas.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return text
 
 
 def audit_export(s: Session, actor: str, fmt: str) -> tuple[str, str | dict[str, Any]]:
@@ -192,7 +191,7 @@ def audit_export(s: Session, actor: str, fmt: str) -> tuple[str, str | dict[str,
     if fmt == "json":
         return fmt, {"chain": asdict(check), "events": [event_dict(e) for e in events]}
     buf = io.StringIO()
-    w = csv.writer(buf)
+    w = csvout.writer(buf, numeric=(0,))  # neutralises formulas (laborlens.csvout)
     w.writerow(["id", "at", "actor", "action", "target", "detail", "prev_hash", "hash", "chain"])
     for e in events:
         bad = check.first_bad_id is not None and e.id >= check.first_bad_id

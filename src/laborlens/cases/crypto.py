@@ -69,8 +69,9 @@ def encode_key(key: bytes) -> str:
 
 def write_secret(path: Path, text: str) -> None:
     """Create ``path`` readable by its owner only; never overwrite an existing key."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    os.chmod(path.parent, 0o700)
+    from laborlens.fsutil import private_dir
+
+    private_dir(path.parent)  # and any missing parent (LABORLENS_HOME when the store is PostgreSQL) 0700
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as fh:
         fh.write(text + "\n")

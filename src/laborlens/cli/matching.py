@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from laborlens import csvout
 from laborlens.cli.app import app, console, store
 from laborlens.errors import InputError
 
@@ -89,7 +90,7 @@ def compare(
         rows = list(reader)
     tmp = out.with_name(out.name + ".partial")
     with tmp.open("w", encoding="utf-8", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=[*fields, "score", "is_match"])
+        w = csvout.DictWriter(fh, fieldnames=[*fields, "score", "is_match"], numeric=("score",))
         w.writeheader()
         for n, row in enumerate(rows, start=2):
             if not (row["name1"] or "").strip() or not (row["name2"] or "").strip():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from typing import Any
@@ -10,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from laborlens import audit
+from laborlens import audit, csvout
 from laborlens.cases.common import Principal, choice, require_role
 from laborlens.cases.crypto import KeyRing
 from laborlens.cases.defenders.access import may_see
@@ -68,7 +67,7 @@ def export_redacted(s: Session, ring: KeyRing, who: Principal, fmt: str = "json"
     if fmt == "json":
         return json.dumps({"redacted": True, "cases": rows}, ensure_ascii=False, indent=2)
     buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=EXPORT_COLUMNS)
+    w = csvout.DictWriter(buf, fieldnames=EXPORT_COLUMNS)
     w.writeheader()
     for r in rows:
         w.writerow({**r, "threats": ";".join(r["threats"]), "actions": ";".join(r["actions"])})

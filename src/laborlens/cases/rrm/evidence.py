@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from laborlens.errors import InputError
+from laborlens.fsutil import private_dir
 
 MAX_EVIDENCE = 25 * 1024 * 1024  # 25 MB (decimal MB would be smaller; this is the documented 25 MiB ceiling)
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -63,7 +64,7 @@ def take_custody(home: Path, case_id: str, source: Path | str, name: str = "", m
         raise InputError("evidence files are limited to 25 MB", column="file")
     shown = name or src.name
     folder = evidence_dir(home, case_id)
-    folder.mkdir(parents=True, exist_ok=True)
+    private_dir(folder)  # evidence copies: 0700 folders, 0600 files
     dest = folder / f"{digest[:16]}-{safe_name(shown)}"
     if dest.exists() and sha256_file(dest)[0] == digest:
         if move:
@@ -74,5 +75,6 @@ def take_custody(home: Path, case_id: str, source: Path | str, name: str = "", m
         shutil.move(str(src), tmp)
     else:
         shutil.copyfile(src, tmp)
+    os.chmod(tmp, 0o600)
     os.replace(tmp, dest)
     return Kept(dest, digest, size, shown, new=True)
