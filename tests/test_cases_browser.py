@@ -3,13 +3,13 @@ analyst who is not assigned to it (identity hidden) and by the admin (identity s
 
 from __future__ import annotations
 
+from browser import ARTIFACTS, chromium_page
+from test_browser import PASSWORD, server  # noqa: F401  (the uvicorn fixture and the analyst "ana")
+
 from laborlens import accounts, audit
 from laborlens.cases.crypto import KeyRing
 from laborlens.cases.defenders import Identity, open_case
-from laborlens.cases.rrm_real import load_real_cases
-
-from browser import ARTIFACTS, chromium_page
-from test_browser import PASSWORD, server  # noqa: F401  (the uvicorn fixture and the analyst "ana")
+from laborlens.cases.rrm.real import load_real_cases
 
 SHOTS = ARTIFACTS / "screenshots"
 NAME = "Rosa Quintero Example"
@@ -28,8 +28,8 @@ def test_rrm_board_and_defender_case_need_to_know(server, settings):  # noqa: F8
 
     store = open_store(settings)
     with store.session() as s:
-        load_real_cases(s)
         admin = accounts.add_user(s, "adm", "admin password 12", "admin")
+        load_real_cases(s, admin)
         pseudonym = open_case(s, KeyRing.load(settings.home), admin,
                               Identity(NAME, organisation="Example Workers Union"), country="Mexico",
                               threats=["harassment"], risk="high")
@@ -51,6 +51,9 @@ def test_rrm_board_and_defender_case_need_to_know(server, settings):  # noqa: F8
         page.context.clear_cookies()
         _sign_in(page, server, "adm", "admin password 12")
         page.goto(server + f"/cases/defenders/{pseudonym}")
+        assert NAME not in page.locator("body").inner_text()  # sealed until revealed
+        page.get_by_role("button", name="Reveal identity and notes").click()
+        page.wait_for_load_state()
         assert NAME in page.locator("body").inner_text()
         page.screenshot(path=str(SHOTS / "22-defender-admin.png"), full_page=True)
     with store.session() as s:

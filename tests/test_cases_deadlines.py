@@ -18,7 +18,7 @@ from laborlens.cases.deadlines import (
     exact,
     parse_partial_date,
 )
-from laborlens.cases.rrm_clocks import BY_KEY
+from laborlens.cases.rrm.clocks import BY_KEY
 from laborlens.errors import InputError
 
 US = BusinessCalendar("US")

@@ -16,9 +16,10 @@ from laborlens.accounts import Forbidden, add_user
 from laborlens.cases import Conflict
 from laborlens.cases import defenders as dfn
 from laborlens.cases.crypto import KEY_ENV, KeyProblem, KeyRing, key_id
+from laborlens.cases.defenders.rotation import rotate_key
 from laborlens.cases.models import DefenderCase
-from laborlens.cases.rotation import rotate_key
 from laborlens.errors import InputError, NotFound
+from laborlens.settings import Settings
 from laborlens.store.models import AuditEvent
 
 NAME = "Xochiquetzal Ñandú-Quillfeather"
@@ -115,6 +116,8 @@ def test_unassigned_user_sees_pseudonym_only(store, ring, people, case) -> None:
     for who in ("bo", "vera"):
         with store.session() as s:
             v = dfn.get_case(s, ring, people[who], case)
+            with pytest.raises(Forbidden):
+                dfn.get_case(s, ring, people[who], case, reveal=True)
         assert v.identity is None and not v.may_see_identity and v.assigned == []
         assert all(e.note is None for e in v.events)
         assert v.summary.pseudonym == case and v.summary.threats == ["harassment", "spurious_lawsuit"]
@@ -123,8 +126,8 @@ def test_unassigned_user_sees_pseudonym_only(store, ring, people, case) -> None:
 
 def test_assigned_staff_and_admins_see_identity(store, ring, people, case) -> None:
     with store.session() as s:
-        mine = dfn.get_case(s, ring, people["ana"], case)
-        admin = dfn.get_case(s, ring, people["root"], case)
+        mine = dfn.get_case(s, ring, people["ana"], case, reveal=True)
+        admin = dfn.get_case(s, ring, people["root"], case, reveal=True)
     for v in (mine, admin):
         assert v.identity.name == NAME and v.identity.organisation == ORG
         assert [e.note for e in v.events] == ["", NOTE]
@@ -137,10 +140,12 @@ def test_assignment_grants_and_revocation_removes_access(store, ring, people, ca
             dfn.assign(s, people["ana"], case, "bo")  # only admins assign
         dfn.assign(s, people["root"], case, "bo")
     with store.session() as s:
-        assert dfn.get_case(s, ring, people["bo"], case).identity.name == NAME
+        assert dfn.get_case(s, ring, people["bo"], case, reveal=True).identity.name == NAME
         dfn.unassign(s, people["root"], case, "bo")
     with store.session() as s:
         assert dfn.get_case(s, ring, people["bo"], case).identity is None
+        with pytest.raises(Forbidden):
+            dfn.get_case(s, ring, people["bo"], case, reveal=True)
         with pytest.raises(NotFound):
             dfn.assign(s, people["root"], case, "nobody")
 
@@ -157,7 +162,13 @@ def test_every_identity_read_is_audited_without_the_identity(store, ring, people
     assert reads() == []
     for who in ("ana", "root", "bo", "ana"):
         with store.session() as s:
-            dfn.get_case(s, ring, people[who], case)
+            dfn.get_case(s, ring, people[who], case)  # a plain read decrypts and audits nothing...
+        with store.session() as s:
+            if who == "bo":
+                with pytest.raises(Forbidden):
+                    dfn.get_case(s, ring, people[who], case, reveal=True)
+            else:
+                dfn.get_case(s, ring, people[who], case, reveal=True)  # ...a reveal does both
     events = reads()
     assert [(e.actor, e.target, e.detail) for e in events] == [
         ("ana", case, {}),
@@ -197,10 +208,14 @@ def test_redacted_export(store, ring, people, case) -> None:
             consent_to_publicity=True,
         )
     with store.session() as s:
-        out_json = dfn.export_redacted(s, ring, people["bo"], "json")
-        out_csv = dfn.export_redacted(s, ring, people["bo"], "csv")
+        out_json = dfn.export_redacted(s, ring, people["root"], "json")
+        out_csv = dfn.export_redacted(s, ring, people["root"], "csv")
         with pytest.raises(Forbidden):
             dfn.export_redacted(s, ring, people["vera"], "json")
+        # need-to-know: an analyst assigned to neither case exports neither (no consenting names either)
+        assert json.loads(dfn.export_redacted(s, ring, people["bo"], "json"))["cases"] == []
+        mine = json.loads(dfn.export_redacted(s, ring, people["ana"], "json"))["cases"]
+        assert {r["case"] for r in mine} == {case, consenting}  # ana opened both, so is assigned to both
     for out in (out_json, out_csv):
         assert not any(secret in out for secret in SECRETS)
         assert "threatened after strike" not in out and "secret-phone" not in out
@@ -213,7 +228,7 @@ def test_redacted_export(store, ring, people, case) -> None:
             .scalars()
             .all()
         )
-    assert exported == [consenting, consenting]  # one per export that revealed it
+    assert exported == [consenting, consenting, consenting]  # one per export that revealed it (root x2, ana)
 
 
 def test_consent_can_be_withdrawn(store, ring, people, case) -> None:
@@ -240,7 +255,7 @@ def test_write_rules_and_conflict(store, ring, people, case) -> None:
     with store.session() as s, pytest.raises(Conflict):
         dfn.add_event(s, ring, people["root"], case, "risk", expected_version=2, risk="low")
     with store.session() as s:
-        assert dfn.get_case(s, ring, people["ana"], case).summary.risk == "critical"
+        assert dfn.get_case(s, ring, people["ana"], case, reveal=True).summary.risk == "critical"
 
 
 def test_sealed_identity_cannot_be_moved_to_another_case(store, ring, people, case) -> None:
@@ -258,7 +273,7 @@ def test_sealed_identity_cannot_be_moved_to_another_case(store, ring, people, ca
         dst = s.execute(select(DefenderCase).where(DefenderCase.pseudonym == other)).scalar_one()
         dst.identity_ct, dst.identity_kid = src.identity_ct, src.identity_kid
     with store.session() as s, pytest.raises(KeyProblem, match="integrity"):
-        dfn.get_case(s, ring, people["root"], other)
+        dfn.get_case(s, ring, people["root"], other, reveal=True)
 
 
 def test_key_rotation_keeps_data_readable(store, settings, people, case) -> None:
@@ -266,8 +281,8 @@ def test_key_rotation_keeps_data_readable(store, settings, people, case) -> None
     with store.session() as s:
         before = s.execute(select(DefenderCase.identity_ct)).scalar_one()
     with pytest.raises(Forbidden):
-        rotate_key(store, people["ana"])
-    r = rotate_key(store, people["root"])
+        rotate_key(store, people["ana"], old)
+    r = rotate_key(store, people["root"], old)
     assert r.old_key == old.active and r.new_key != old.active and r.resealed == 2  # identity + one note
     new = KeyRing.load(settings.home)
     assert new.active == r.new_key and old.active in new.keys  # old key retired, still loadable
@@ -275,31 +290,35 @@ def test_key_rotation_keeps_data_readable(store, settings, people, case) -> None
     with store.session() as s:
         row = s.execute(select(DefenderCase)).scalar_one()
         assert row.identity_kid == r.new_key and row.identity_ct != before
-        v = dfn.get_case(s, new, people["ana"], case)
+        v = dfn.get_case(s, new, people["ana"], case, reveal=True)
     assert v.identity.name == NAME and v.events[1].note == NOTE
     # with only the new key (old one destroyed), everything still opens
     only_new = KeyRing({r.new_key: new.keys[r.new_key]}, r.new_key, "file", new.key_dir)
     with store.session() as s:
-        assert dfn.get_case(s, only_new, people["root"], case).identity.name == NAME
+        assert dfn.get_case(s, only_new, people["root"], case, reveal=True).identity.name == NAME
 
 
 def test_env_key_and_rotation_with_a_supplied_key(store, settings, people, monkeypatch) -> None:
     k1, k2 = os.urandom(32), os.urandom(32)
     monkeypatch.setenv(KEY_ENV, base64.b64encode(k1).decode())
-    ring = KeyRing.load(settings.home)
+    assert KeyRing.load(settings.home).source == "file"  # the library never reads the environment itself...
+    ring = KeyRing.from_settings(Settings())  # ...the edge passes the setting in
     assert ring.source == "env" and ring.active == key_id(k1)
+    (settings.home / "keys" / "defenders.key").unlink()  # made by the file-key load above
+    ring = KeyRing.from_settings(Settings())
     assert not (settings.home / "keys" / "defenders.key").exists()
     with store.session() as s:
         pid = dfn.open_case(
             s, ring, people["ana"], dfn.Identity(NAME), country="Chile", threats=["arrest"], risk="low"
         )
     with pytest.raises(InputError, match="new-key-file"):
-        rotate_key(store, people["root"])
-    rotate_key(store, people["root"], k2)
+        rotate_key(store, people["root"], ring)
+    rotate_key(store, people["root"], ring, k2)
     monkeypatch.setenv(KEY_ENV, ",".join(base64.b64encode(k).decode() for k in (k2, k1)))
     with store.session() as s:
-        assert dfn.get_case(s, KeyRing.load(settings.home), people["ana"], pid).identity.name == NAME
+        ring2 = KeyRing.from_settings(Settings())
+        assert dfn.get_case(s, ring2, people["ana"], pid, reveal=True).identity.name == NAME
     monkeypatch.setenv(KEY_ENV, "not base64!")
     with pytest.raises(KeyProblem) as exc:
-        KeyRing.load(settings.home)
+        KeyRing.from_settings(Settings())
     assert "not base64" not in str(exc.value).split(":", 1)[1]  # the bad value itself is not echoed

@@ -3,21 +3,29 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
-from laborlens.cases import Conflict, Operator, demo_case_work, rrm, rrm_board, rrm_clocks
-from laborlens.cases.rrm_real import load_real_cases, read_rows
+from laborlens.accounts import Principal
+from laborlens.cases import Conflict, demo_case_work
+from laborlens.cases.rrm import board as rrm_board
+from laborlens.cases.rrm import clocks as rrm_clocks
+from laborlens.cases.rrm import lifecycle as rrm
+from laborlens.cases.rrm.real import load_real_cases, read_rows
 from laborlens.errors import InputError
+from laborlens.service import Context
+from laborlens.service import rrm as rrm_service
+from laborlens.web import printing
 
-OP = Operator()
+OP = Principal(1, "tester", "admin", "test")
 AS_OF = date(2026, 11, 25)
 
 
 @pytest.fixture()
 def real(store):
     with store.session() as s:
-        res = load_real_cases(s)
+        res = load_real_cases(s, OP)
     assert (res.added, res.skipped) == (26, 0)
     return store
 
@@ -29,7 +37,7 @@ def _dl(view, key):
 def test_real_cases_load_once_with_all_rows(real) -> None:
     assert len(read_rows()) == 26
     with real.session() as s:
-        assert load_real_cases(s).skipped == 26  # idempotent
+        assert load_real_cases(s, OP).skipped == 26  # idempotent
         views = rrm_board.board(s, AS_OF, include_closed=True)
     assert len(views) == 26
     assert {v.petition.id for v in views} == {f"RRM-R{n:02d}" for n in range(1, 27)}
@@ -168,11 +176,15 @@ def test_other_refusals(store) -> None:
 def test_full_lifecycle_and_transition_rules(store, tmp_path) -> None:
     ev = tmp_path / "statement.pdf"
     ev.write_bytes(b"%PDF-1.4 worker statement")
+    ctx = Context(settings=store.settings, store=store, principal=OP)
+    filed = rrm_service.file_petition(
+        ctx, facility="Planta Sur", sector="manufacturing", filed_on="2025-01-06", evidence=[ev]
+    )
+    cid = filed.petition.id
+    kept = filed.facts.evidence[0]
+    assert Path(kept["path"]).read_bytes() == ev.read_bytes()  # the library keeps its own copy...
+    assert Path(kept["path"]).is_relative_to(store.settings.home / "evidence")  # ...under the data folder
     with store.session() as s:
-        p = rrm.file_petition(
-            s, OP, facility="Planta Sur", sector="manufacturing", filed_on="2025-01-06", evidence=[ev]
-        )
-        cid = p.id
         with pytest.raises(InputError, match="not allowed now"):
             rrm.append_event(s, OP, cid, "review_concluded", on="2025-01-20", result="denial")
         with pytest.raises(InputError, match="needs a result"):
@@ -187,12 +199,7 @@ def test_full_lifecycle_and_transition_rules(store, tmp_path) -> None:
             cid,
             "remediation_plan",
             on="2025-04-01",
-            data={
-                "milestones": [
-                    {"label": "Reinstate workers", "due": "2025-05-01"},
-                    {"label": "Legitimation vote", "due": "2025-06-30"},
-                ]
-            },
+            data={"milestones": ["2025-05-01 Reinstate workers", "2025-06-30 Legitimation vote"]},
         )
         rrm.append_event(s, OP, cid, "milestone_done", on="2025-04-28", data={"milestone": "M1"})
         v = rrm_board.case_view(s, cid, date(2025, 6, 25))
@@ -248,8 +255,8 @@ def test_timeline_and_html(real) -> None:
     with real.session() as s:
         v = rrm_board.case_view(s, "RRM-R08", AS_OF)
         entries = rrm_board.timeline(v)
-        html = rrm_board.case_html(v)
-        board_html = rrm_board.board_html(s, AS_OF)
+        html = printing.case_html(v)
+        board_html = printing.board_html(rrm_board.board(s, AS_OF), rrm_clocks.clock_table(s), AS_OF)
     kinds = [(e.kind, e.when.text) for e in entries]
     assert kinds[0] == ("event", "2023-04-20")
     dated = [e.when.earliest for e in entries if e.when.earliest]

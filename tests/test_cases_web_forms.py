@@ -9,6 +9,8 @@ of the URL, the redirect, the session cookie, error pages and the raw SQLite fil
 from __future__ import annotations
 
 import base64
+import hashlib
+import os
 import re
 from collections.abc import Callable
 from types import SimpleNamespace
@@ -18,16 +20,18 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from webapp_helpers import PASSWORD, accounts_by_role, browser, make_app
 
-from laborlens import accounts
+from laborlens import __version__, accounts
+from laborlens.accounts import Principal
+from laborlens.api.deps import route_roles
 from laborlens.cases import defenders as dfn
 from laborlens.cases import engagements as eng
-from laborlens.cases import rrm, safeguards
+from laborlens.cases import safeguards
 from laborlens.cases.crypto import KeyRing
-from laborlens.cases.web import ROUTE_ROLES
+from laborlens.cases.rrm import lifecycle as rrm
 
 NAME = "Xochitl Verabrightwood-Amadi"
 ORG = "Sindicato Independiente Ejemplo"
-ADMIN = SimpleNamespace(username="admin", role="admin")
+ADMIN = Principal(0, "admin", "admin", "test")
 
 
 @pytest.fixture()
@@ -95,6 +99,7 @@ def session_cookie(client: TestClient) -> str:
 
 # --- every form: the right role, the CSRF field, a viewer ---------------------------------------------------
 
+# The evidence form is multipart (a file part): its body factory returns {"files": ...} beside the fields.
 FORMS: dict[str, tuple[str, Callable[[SimpleNamespace], dict]]] = {
     "/cases/rrm": (
         "analyst",
@@ -103,6 +108,10 @@ FORMS: dict[str, tuple[str, Callable[[SimpleNamespace], dict]]] = {
     "/cases/rrm/{case_id}/events": (
         "analyst",
         lambda w: {"kind": "note", "note": "call with ILC", "version": "1"},
+    ),
+    "/cases/rrm/{case_id}/evidence": (
+        "analyst",
+        lambda w: {"version": "1", "files": {"file": ("minutes.txt", b"meeting minutes", "text/plain")}},
     ),
     "/cases/defenders": (
         "analyst",
@@ -146,28 +155,32 @@ def _url(path: str, w: SimpleNamespace) -> str:
     return path.format(case_id=w.case, pseudonym=w.pid, mission_id=w.mission, review_id=w.review, no=3)
 
 
-def test_every_form_route_is_in_the_role_table():
-    posts = {p for (m, p), _ in ROUTE_ROLES.items() if m == "POST"}
-    assert posts == set(FORMS)
-    assert all(ROUTE_ROLES[("POST", p)] == role for p, (role, _) in FORMS.items())
+def test_every_form_route_is_in_the_role_table(app):
+    roles = route_roles(app.routes, ("/cases",))
+    posts = {p for (m, p), _ in roles.items() if m == "POST"}
+    # the search and reveal forms write nothing (viewers; reveal's need-to-know is the library's)
+    assert posts == set(FORMS) | {"/cases/defenders/search", "/cases/defenders/{pseudonym}/reveal"}
+    assert roles[("POST", "/cases/defenders/search")] == "viewer"
+    assert all(roles[("POST", p)] == role for p, (role, _) in FORMS.items())
 
 
 @pytest.mark.parametrize("path", sorted(FORMS))
 def test_form_works_for_its_role_and_is_refused_without_csrf_or_for_a_viewer(app, users, world, path):
     role, body = FORMS[path]
     url, data = _url(path, world), body(world)
+    files = data.pop("files", None)
     client, token = signed_in(app, users, role)
-    r = client.post(url, data=data)  # no csrf field
+    r = client.post(url, data=data, files=files)  # no csrf field
     assert r.status_code == 403 and "CSRF" in r.text
-    r = client.post(url, data={**data, "csrf": "not-the-token"})
+    r = client.post(url, data={**data, "csrf": "not-the-token"}, files=files)
     assert r.status_code == 403 and "CSRF" in r.text
     viewer, vtoken = signed_in(app, users, "viewer")
-    r = viewer.post(url, data={**data, "csrf": vtoken})
+    r = viewer.post(url, data={**data, "csrf": vtoken}, files=files)
     assert r.status_code == 403 and f"needs the {role} role" in r.text
     if role == "admin":
         analyst, atoken = signed_in(app, users, "analyst")
         assert analyst.post(url, data={**data, "csrf": atoken}).status_code == 403
-    r = client.post(url, data={**data, "csrf": token})
+    r = client.post(url, data={**data, "csrf": token}, files=files)
     location = posted_ok(r, "/cases/")
     assert NAME not in location and ORG not in location
     page = client.get(location)
@@ -256,6 +269,26 @@ def test_rrm_input_errors_are_explained_on_the_page(app, users, world):
     )
 
 
+def test_a_3_mib_evidence_file_through_the_case_page_form(app, users, world, settings):
+    c, token = signed_in(app, users, "analyst")
+    url, action = f"/cases/rrm/{world.case}", f"/cases/rrm/{world.case}/evidence"
+    page = c.get(url).text
+    assert f'action="{action}" enctype="multipart/form-data"' in page
+    body = os.urandom(3 * 1024 * 1024)
+    r = c.post(action, data={"version": hidden(page, action), "csrf": token},
+               files={"file": ("inspection report.pdf", body, "application/pdf")})
+    posted_ok(r, url)
+    page = c.get(url).text
+    digest = hashlib.sha256(body).hexdigest()
+    assert "kept inspection report.pdf" in page and digest in page  # flash, then the evidence table
+    kept = list((settings.home / "evidence" / "rrm" / world.case).glob(f"{digest[:16]}-*"))
+    assert len(kept) == 1 and kept[0].read_bytes() == body
+    r = c.post(action, data={"version": "1", "csrf": token}, files={"file": ("x.txt", b"x", "text/plain")})
+    assert r.status_code == 409 and "changed since you read it" in r.text and 'role="alert"' in r.text
+    r = c.post(action, data={"version": hidden(c.get(url).text, action), "csrf": token})
+    assert r.status_code == 422 and "expected a multipart/form-data upload" in r.text
+
+
 # --- defenders ----------------------------------------------------------------------------------------------
 
 
@@ -283,8 +316,10 @@ def test_open_a_defender_case_keeps_the_identity_out_of_urls_cookies_and_the_dat
     assert re.fullmatch(r"DEF-[0-9A-F]{4,12}", pid)
     for secret in (NAME, ORG):
         assert secret not in location and secret not in session_cookie(c)
-    page = c.get(location)  # the opener is assigned, so sees the identity
-    assert page.status_code == 200 and NAME in page.text and f"Opened defender case {pid}" in page.text
+    first = c.get(location)  # the redirect's page: the flash, the identity still sealed...
+    assert NAME not in first.text and f"Opened defender case {pid}" in first.text
+    page = c.post(f"{location}/reveal", data={"csrf": token})  # ...the opener is assigned, so may reveal
+    assert page.status_code == 200 and NAME in page.text
     assert page.headers["cache-control"] == "no-store"
     other, _ = signed_in(app, users, "analyst2")
     assert NAME not in other.get(location).text and pid in other.get("/cases/defenders").text
@@ -295,6 +330,17 @@ def test_open_a_defender_case_keeps_the_identity_out_of_urls_cookies_and_the_dat
         for enc in ("utf-8", "utf-16-le"):
             assert secret.encode(enc) not in raw, secret
         assert secret.lower().encode() not in raw
+
+
+def test_defender_search_posts_so_nothing_typed_reaches_a_url(app, users, world):
+    c, token = signed_in(app, users, "viewer")
+    page = c.get("/cases/defenders").text
+    assert 'action="/cases/defenders/search"' in page and 'method="get"' not in page
+    r = c.post("/cases/defenders/search", data={"q": "mexi", "csrf": token})
+    assert r.status_code == 200 and world.pid in r.text and "mexi" in r.text
+    r = c.post("/cases/defenders/search", data={"q": NAME, "csrf": token})
+    assert r.status_code == 200 and world.pid not in r.text.split("<table>", 1)[1].split("</table>", 1)[0]
+    assert c.post("/cases/defenders/search", data={"q": "mexi"}).status_code == 403  # CSRF, as every form
 
 
 def test_a_refused_defender_form_never_sends_the_identity_back(app, users):
@@ -317,7 +363,9 @@ def test_defender_events_for_assigned_staff_and_admins_only(app, users, world):
     url, action = f"/cases/defenders/{world.pid}", f"/cases/defenders/{world.pid}/events"
     a, ta = signed_in(app, users, "analyst")  # assigned
     page = a.get(url).text
-    assert NAME in page and 'name="threat"' in page and 'value="public_statement"' in page
+    assert NAME not in page and f'action="{url}/reveal"' in page
+    assert NAME in a.post(f"{url}/reveal", data={"csrf": ta}).text
+    assert 'name="threat"' in page and 'value="public_statement"' in page
     v = hidden(page, action)
     r = a.post(
         action,
@@ -332,7 +380,7 @@ def test_defender_events_for_assigned_staff_and_admins_only(app, users, world):
         },
     )
     posted_ok(r, url)
-    page = a.get(url).text
+    page = a.post(f"{url}/reveal", data={"csrf": ta}).text  # notes are sealed like the identity
     assert "violence" in page and "shots fired at the house" in page
     # stale version: the conflict names the pseudonym, never the person
     r = a.post(action, data={"kind": "note", "note": "again", "version": v, "csrf": ta})
@@ -340,7 +388,8 @@ def test_defender_events_for_assigned_staff_and_admins_only(app, users, world):
     # an analyst who is not assigned sees no form and is refused
     b, tb = signed_in(app, users, "analyst2")
     page = b.get(url).text
-    assert NAME not in page and f'action="{action}"' not in page
+    assert NAME not in page and f'action="{action}"' not in page and f'action="{url}/reveal"' not in page
+    assert b.post(f"{url}/reveal", data={"csrf": tb}).status_code == 403
     r = b.post(
         action, data={"kind": "note", "note": "x", "version": hidden(a.get(url).text, action), "csrf": tb}
     )
@@ -377,12 +426,13 @@ def test_admin_assigns_and_ends_assignments(app, users, world):
     page = adm.get(url).text
     assert 'action="/cases/defenders/' in page and '<option value="analyst2">' in page
     posted_ok(adm.post(f"{url}/assignments", data={"username": "analyst2", "csrf": token}), url)
-    b, _ = signed_in(app, users, "analyst2")
-    assert NAME in b.get(url).text
+    b, tb = signed_in(app, users, "analyst2")
+    assert NAME in b.post(f"{url}/reveal", data={"csrf": tb}).text
     r = adm.post(f"{url}/assignments", data={"username": "nobody-here", "csrf": token})
     assert r.status_code == 404 and "no user" in r.text and 'role="alert"' in r.text
     posted_ok(adm.post(f"{url}/assignments/end", data={"username": "analyst2", "csrf": token}), url)
     assert NAME not in b.get(url).text
+    assert b.post(f"{url}/reveal", data={"csrf": tb}).status_code == 403
     a, _ = signed_in(app, users, "analyst")
     assert f'action="{url}/assignments"' not in a.get(url).text  # only admins see the assignment form
 
@@ -517,9 +567,12 @@ def test_viewers_see_no_forms_and_pages_stay_within_the_csp(app, users, world):
     for url in pages:
         v, a = viewer.get(url), admin.get(url)
         assert v.status_code == a.status_code == 200, url
-        assert _forms_on(v.text) == set(), url
+        assert _forms_on(v.text) - {"/cases/defenders/search"} == set(), url  # search writes nothing
         seen |= _forms_on(a.text)
         for html in (v.text, a.text):
-            assert "<style" not in html and " style=" not in html and "<script" not in html, url
+            assert "<style" not in html and " style=" not in html, url
+            # scripts only from /static (the app's own file): never inline
+            app_js = f'<script src="/static/app.js?v={__version__}" defer>'
+            assert re.findall(r"<script[^>]*>", html) == [app_js], url
             assert 'action="/signout"' in html  # the top bar's sign-out form carries the token too
     assert {_url(p, world) for p in FORMS if "{no}" not in p} <= seen | {"/cases/review/directives/3/updates"}

@@ -6,15 +6,14 @@ from datetime import date
 
 import pytest
 
-from laborlens.accounts import Forbidden
-from laborlens.cases import Conflict, Operator, progress, safeguards
+from laborlens.accounts import Forbidden, Principal
+from laborlens.cases import Conflict, progress, safeguards
 from laborlens.cases import engagements as eng
-from laborlens.cases.common import Operator as Op
-from laborlens.cases.render import write_html
 from laborlens.errors import InputError, NotFound
+from laborlens.web.printing import report_html, review_html, write_html
 
-OP = Operator()
-VIEWER = Op("vera", "viewer")
+OP = Principal(1, "tester", "admin", "test")
+VIEWER = Principal(2, "vera", "viewer", "test")
 
 
 # -- missions ----------------------------------------------------------------------------------------------
@@ -133,7 +132,7 @@ def test_scoring_rules(store, review) -> None:
 def test_printable_review(store, review, tmp_path) -> None:
     with store.session() as s:
         safeguards.score_item(s, OP, review, "forced_labor", 0, "No screening of recruitment fees <script>")
-        html = safeguards.review_html(safeguards.summarise(s, review))
+        html = review_html(safeguards.summarise(s, review), date(2026, 11, 25))
     assert "Rural roads II" in html and "Critical gaps" in html and "memo priority" in html
     assert "<script>" not in html and "&lt;script&gt;" in html  # user text is escaped
     out = write_html(html, tmp_path / "review.html", tmp_path / "review.pdf")
@@ -170,13 +169,13 @@ def test_tracker_updates_and_conflict(store) -> None:
 
 
 def test_semiannual_report_with_chart(store, tmp_path) -> None:
-    from laborlens.cases.rrm_real import load_real_cases
+    from laborlens.cases.rrm.real import load_real_cases
 
     with store.session() as s:
-        load_real_cases(s)
+        load_real_cases(s, OP)
         progress.update_directive(s, OP, 2, "in_progress", "consultation SOP drafted", "2026-09-30")
         progress.update_directive(s, OP, 22, "done", "this report")
-        html = progress.report_html(s, "2026-H2", date(2026, 11, 25))
+        html = report_html(progress.progress_report(s, "2026-H2", date(2026, 11, 25)))
     assert "semi-annual progress review 2026-H2" in html
     uri = html.split('src="data:image/svg+xml;base64,', 1)[1].split('"', 1)[0]
     svg = __import__("base64").b64decode(uri).decode()
@@ -187,3 +186,78 @@ def test_semiannual_report_with_chart(store, tmp_path) -> None:
     assert (tmp_path / "r.pdf").stat().st_size > 1000
     with pytest.raises(InputError):
         progress.period_bounds("2026-Q3")
+
+
+def test_case_numbers_come_from_a_counter_not_a_count(store) -> None:
+    """A removed case's number is never handed out again (count + 1 would reuse MIS-0002 and collide)."""
+    from sqlalchemy import delete
+
+    from laborlens.cases.models import CaseCounter, Mission
+
+    def add(title: str) -> str:
+        with store.session() as s:
+            return eng.create_mission(s, OP, title=title, kind="mission", starts_on="2026-01-05",
+                                      ends_on="2026-01-06").id
+
+    assert [add("a"), add("b")] == ["MIS-0001", "MIS-0002"]
+    with store.session() as s:
+        s.execute(delete(Mission).where(Mission.id == "MIS-0001"))
+    assert add("c") == "MIS-0003"
+    with store.session() as s:
+        assert s.get(CaseCounter, "MIS-").value == 3
+
+
+def test_migration_seeds_counters_from_existing_ids(tmp_path) -> None:
+    """An installation upgraded to 0006 continues after its highest existing number."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import text
+
+    from laborlens.settings import Settings
+    from laborlens.store.db import MIGRATIONS, Store
+
+    st = Store(Settings(home=tmp_path, db=None))
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["engine"] = st.engine
+    command.upgrade(cfg, "0004")
+    with st.engine.begin() as c:
+        c.execute(text("INSERT INTO missions (id, title, kind, country, agency, starts_on, ends_on, "
+                       "created_at, created_by, version) VALUES ('MIS-0007', 't', 'mission', '', '', "
+                       "'2026-01-01', '2026-01-02', '2026-01-01 00:00:00', 'x', 0)"))
+    st.migrate()
+    with st.session() as s:
+        m = eng.create_mission(s, OP, title="next", kind="mission", starts_on="2026-02-01",
+                               ends_on="2026-02-02")
+    assert m.id == "MIS-0008"
+
+
+def test_engagement_summaries_are_sealed_and_shown_to_analysts_only(store, settings, mission) -> None:
+    """A summary may name a union leader or a defender: sealed at rest, opened for analysts (audited)."""
+    from laborlens.cases.crypto import KeyRing
+    from laborlens.cases.defenders.rotation import rotate_key
+    from laborlens.service import Context
+    from laborlens.service import missions as mission_service
+
+    said = "Met Quetzalcoatl Brightwing-Oduya at the union hall, +52 55 0000 1234"
+    analyst = Context(settings=settings, store=store, principal=OP)
+    viewer = Context(settings=settings, store=store, principal=VIEWER)
+    mission_service.record_engagement(analyst, mission, stakeholder="defenders", on="2026-03-11",
+                                      summary=said, version=0)
+    store.engine.dispose()
+    raw = b"".join(p.read_bytes() for p in sorted(settings.home.glob("laborlens.db*")))
+    assert b"Brightwing" not in raw and b"0000 1234" not in raw
+    _, seen = mission_service.mission(viewer, mission)
+    assert seen[0].summary is None and seen[0].sealed
+    _, seen = mission_service.mission(analyst, mission)
+    assert seen[0].summary == said
+    with store.session() as s:
+        reads = [e.actor for e in __import__("laborlens.audit").audit.events(s, 50)
+                 if e.action == "mission.summary.read"]
+    assert reads == [OP.username]  # the viewer's read opened nothing and is not counted
+    with store.session() as s, pytest.raises(InputError, match="key ring"):
+        eng.record_engagement(s, OP, mission, stakeholder="workers", on="2026-03-11", summary="x")
+    r = rotate_key(store, OP, KeyRing.from_settings(settings))
+    assert r.resealed == 1  # the summary, under the new key
+    _, seen = mission_service.mission(Context(settings=settings, store=store, principal=OP), mission)
+    assert seen[0].summary == said

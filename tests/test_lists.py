@@ -197,7 +197,7 @@ def test_cli_lists_overview_warns_partial_and_names_every_list(cli):
     assert "us_dhs_uflpa" in r.output
 
 
-def test_cli_overview_drops_warning_after_user_import_and_shows_custom_lists(cli):
+def test_cli_overview_drops_warning_after_user_import_and_shows_custom_lists(cli_admin, cli):
     r = cli("lists", "import", FIX / "dhs_uflpa_a.html", "--list", "uflpa")
     assert r.exit_code == 0 and "drops 64 of the 75 entries" in r.output  # an excerpt: warned
     assert cli("lists", "import", FIX / "acme_restricted_1.csv", "--list", "acme_restricted").exit_code == 0
@@ -206,7 +206,7 @@ def test_cli_overview_drops_warning_after_user_import_and_shows_custom_lists(cli
     assert "acme_restricted" in r.output and "custom" in r.output  # (table cells wrap at 80 columns)
 
 
-def test_cli_import_editions_show_rollback(cli):
+def test_cli_import_editions_show_rollback(cli_admin, cli):
     r = cli("lists", "import", FIX / "dhs_uflpa_a.html", "--list", "uflpa")
     assert r.exit_code == 0, r.output
     r = cli("lists", "import", FIX / "dhs_uflpa_b.html", "--list", "uflpa", "--format", "html")
@@ -228,7 +228,7 @@ def test_cli_import_editions_show_rollback(cli):
     assert r.exit_code == 0 and "showing 2 of 12 rows" in r.output
 
 
-def test_cli_malformed_file_exit_2_names_file_and_row_store_unchanged(cli, store):
+def test_cli_malformed_file_exit_2_names_file_and_row_store_unchanged(cli_admin, cli, store):
     ed.seed_bundled(store)
     before = n_editions(store)
     r = cli("lists", "import", FIX / "malformed_empty_name.csv", "--list", "acme_restricted")
@@ -239,9 +239,33 @@ def test_cli_malformed_file_exit_2_names_file_and_row_store_unchanged(cli, store
     assert n_editions(store) == before
 
 
-def test_cli_usage_errors_exit_2(cli):
+def test_cli_usage_errors_exit_2(cli_admin, cli):
     assert cli("lists", "rollback", "uflpa").exit_code == 2
     assert cli("lists", "import", FIX / "acme_restricted_1.csv", "--list", "Bad-Name").exit_code == 2
     assert cli("lists", "import", FIX / "nope.csv", "--list", "acme").exit_code == 2
     r = cli("lists", "import", FIX / "acme_restricted_1.csv", "--list", "a", "--format", "xml")
     assert r.exit_code == 2
+
+
+def test_cli_import_and_rollback_are_audited_like_the_api(cli_admin, cli, store):
+    from laborlens import audit
+
+    assert cli("lists", "import", FIX / "acme_restricted_1.csv", "--list", "acme_restricted").exit_code == 0
+    assert cli("lists", "import", FIX / "acme_restricted_2.csv", "--list", "acme_restricted").exit_code == 0
+    assert cli("lists", "rollback", "acme_restricted").exit_code == 0
+    with store.session() as s:
+        events = [(e.actor, e.action, e.target) for e in reversed(audit.events(s, 50))
+                  if e.action.startswith("list.")]
+        assert audit.verify(s).ok
+    assert events == [("cli-admin", "list.import", "acme_restricted")] * 2 + [
+        ("cli-admin", "list.rollback", "acme_restricted")]
+
+
+def test_cli_import_needs_an_admin(cli, store, monkeypatch):
+    from laborlens.accounts import add_user
+
+    with store.session() as s:
+        add_user(s, "ann", "analyst password", "analyst")
+    monkeypatch.setenv("LABORLENS_PASSWORD", "analyst password")
+    r = cli("lists", "import", FIX / "acme_restricted_1.csv", "--list", "acme_restricted", "--as", "ann")
+    assert r.exit_code == 2 and "needs the admin role" in r.output

@@ -59,7 +59,7 @@ def screen_run(ctx: Context, matcher, tmp: Path, name: str, parties=PARTIES, lin
     with ctx.store.session() as s:
         dec = latest_decisions(s)
     r = screen_tables(parties, links, SHIPS, matcher, dec)
-    out = tmp / name
+    out = tmp / "runs" / f"{len(list((tmp / 'runs').glob('*'))) if (tmp / 'runs').exists() else 0}-{name}"
     write_outputs(r, out, html=False, pdf=False)
     return uc.record_run(ctx, str(tmp / "data"), str(out), r.summary(), name=name)
 
@@ -106,7 +106,8 @@ def test_queue_decide_rescreen_and_diff(settings, store, matcher, tmp_path):
         assert ev.detail["note"] == "different company, USCC 91330000" and ev.detail["party_id"] == "P"
 
     second = screen_run(ctx, matcher, tmp_path, "after decision")
-    lines = [json.loads(x) for x in (tmp_path / "after decision" / "findings.jsonl").read_text().splitlines()]
+    jsonl = next((tmp_path / "runs").glob("*-after decision")) / "findings.jsonl"
+    lines = [json.loads(x) for x in jsonl.read_text().splitlines()]
     assert any("dismissed by ada on" in f["summary"] and "different company" in f["summary"] for f in lines)
 
     (ra, a), (rb, b) = load_run_result(store, "before decision"), load_run_result(store, second)

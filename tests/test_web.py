@@ -290,14 +290,14 @@ def test_security_headers(app, users):
 
 def test_everything_is_served_locally():
     """No CDN: templates and static files reference no external host (only the SVG namespace URI)."""
-    for path in list((WEB / "templates").glob("*.html")) + list((WEB / "static").glob("*")):
+    for path in list((WEB / "templates").rglob("*.html")) + list((WEB / "static").glob("*")):
         text = path.read_text(encoding="utf-8").replace("http://www.w3.org/2000/svg", "")
         assert not re.search(r"(https?:)?//[a-z0-9.-]+\.[a-z]{2,}", text, re.IGNORECASE), path.name
 
 
 def test_pages_use_no_inline_scripts_or_styles():
     """The CSP forbids them, so they would silently not run."""
-    for path in (WEB / "templates").glob("*.html"):
+    for path in (WEB / "templates").rglob("*.html"):  # case-work pages (templates/cases/) too
         html = path.read_text(encoding="utf-8")
         assert not re.search(r"<script(?![^>]*(src=|application/json))", html), path.name
         assert " style=" not in html and "<style" not in html and " on" + "click=" not in html, path.name

@@ -43,7 +43,7 @@ class Principal:
     id: int
     username: str
     role: str
-    via: str  # token | session | cli
+    via: str  # token | session | cli-token | cli-password (the CLI's authenticated --as user)
 
     def can(self, role: str) -> bool:
         return role_at_least(self.role, role)

@@ -23,6 +23,7 @@ from sqlalchemy import select
 
 from laborlens import audit
 from laborlens.errors import LaborlensError, NotFound
+from laborlens.fsutil import private_dir
 from laborlens.settings import Settings
 from laborlens.store import Store
 from laborlens.store.models import Job
@@ -68,7 +69,7 @@ def new_job_dir(settings: Settings) -> tuple[str, Path]:
     """A fresh job id and its (empty) input folder, for an upload to stream into."""
     job_id = secrets.token_hex(8)
     data_dir = jobs_root(settings) / job_id / "in"
-    data_dir.mkdir(parents=True)
+    private_dir(data_dir)  # 0700 down from LABORLENS_HOME/jobs: uploads name parties
     return job_id, data_dir
 
 
@@ -179,7 +180,7 @@ class JobRunner:
 
         try:
             self._update(job_id, status="running", message="starting")
-            out_dir.mkdir(parents=True, exist_ok=True)
+            private_dir(out_dir)
             screen = self._screen or _screen_dir()
             summary = screen(data_dir, out_dir, settings=self.settings, progress=progress, pdf=True) or {}
             summary = {**summary, "files": files, "elapsed_s": round(time.monotonic() - started, 2)}

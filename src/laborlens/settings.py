@@ -1,14 +1,14 @@
 """One settings object, built once and passed in.
 
-Honours ``LABORLENS_HOME`` (data folder, default ``~/.laborlens``) and ``LABORLENS_DB`` (SQLAlchemy URL,
-default a SQLite file under the home folder).
+Honours ``LABORLENS_HOME`` (data folder, default ``~/.laborlens``), ``LABORLENS_DB`` (SQLAlchemy URL,
+default a SQLite file under the home folder) and ``LABORLENS_DEFENDER_KEY`` (see ``defender_key``).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     grievance_investigate_days: int = 30
     grievance_webhook_secret: str = ""
     grievance_webhook_url: str = ""  # the public URL the provider signs, when a proxy rewrites it
+    # Defender-identity key(s): base64 of 32 bytes, comma-separated (first encrypts, the rest only decrypt).
+    # Unset: a key file under ``home/keys`` (made on first use). Read here, passed to ``cases.crypto.KeyRing``.
+    defender_key: SecretStr | None = None
 
     @property
     def db_url(self) -> str:
@@ -37,8 +40,10 @@ class Settings(BaseSettings):
         return f"sqlite:///{self.home / 'laborlens.db'}"
 
     def ensure_home(self) -> Path:
-        self.home.mkdir(parents=True, exist_ok=True)
-        return self.home
+        """Create the data folder 0700 (tightening an existing one): it holds the database and keys."""
+        from laborlens.fsutil import private_dir
+
+        return private_dir(self.home)
 
 
 def load_settings() -> Settings:

@@ -93,12 +93,13 @@ def create_app(settings: Settings, *, upload_limit: int = DEFAULT_UPLOAD_LIMIT, 
     for r in (pages_main.router, pages_jobs.router, pages_admin.router, pages_review.router):
         app.include_router(r, include_in_schema=False)
     # Case work (RRM petitions, defenders, missions, safeguards, progress review) on the same roles
-    from laborlens.api.auth import require, viewer
-    from laborlens.cases import api as cases_api
-    from laborlens.cases import web as cases_web
+    from laborlens.api import routes_casework, routes_defenders, routes_rrm
+    from laborlens.web import pages_casework, pages_defenders, pages_rrm
 
-    app.include_router(cases_api.make_router(viewer, require=require), responses=ERROR_RESPONSES)
-    app.include_router(cases_web.make_router(viewer, require=require), include_in_schema=False)
+    for r in (routes_rrm.router, routes_defenders.router, routes_casework.router):
+        app.include_router(r, responses=ERROR_RESPONSES)
+    for r in (pages_rrm.router, pages_defenders.router, pages_casework.router):
+        app.include_router(r, include_in_schema=False)
     # Worker grievances: staff API and pages; the public /report page and SMS webhook in their own router
     from laborlens.api import routes_grievances
     from laborlens.web import pages_grievances, public_report

@@ -73,8 +73,10 @@ async def handle(request: Request, exc: Exception) -> Response:
     if status == 401:
         headers.setdefault("WWW-Authenticate", "Bearer")
     if is_api(request):
-        return JSONResponse({"error": {"status": status, "message": message}}, status_code=status,
-                            headers=headers)
+        body: dict = {"status": status, "message": message}
+        if isinstance(exc, LaborlensError):
+            body["kind"] = type(exc).__name__
+        return JSONResponse({"error": body}, status_code=status, headers=headers)
     if status == 401:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/signin?next={quote(target, safe='')}", status_code=303)

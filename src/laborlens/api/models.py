@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 class ErrorBody(BaseModel):
     status: int
     message: str
+    kind: str | None = Field(None, description="The library error's class (Forbidden, Conflict, NotFound...).")
 
 
 class ErrorOut(BaseModel):

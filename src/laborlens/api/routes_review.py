@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
 from laborlens.api import auth
 from laborlens.api.auth import Principal
-from laborlens.api.deps import SettingsDep, StoreDep
+from laborlens.api.deps import AnalystCtx, StoreDep
 from laborlens.review import QueueFilter, diff_results, list_runs, load_run_result, paginate, review_queue
-from laborlens.service import Context
 from laborlens.service import review as uc
 
 router = APIRouter(prefix="/api", tags=["review queue, runs"])
@@ -22,10 +21,6 @@ ROUTE_ROLES = {("GET", "/api/review/queue"): "viewer", ("POST", "/api/review/dec
                ("POST", "/api/runs/{run_id}/name"): "analyst", ("GET", "/api/runs/{a}/diff/{b}"): "viewer"}
 Viewer = Annotated[Principal, Depends(auth.viewer)]
 Analyst = Annotated[Principal, Depends(auth.analyst)]
-
-
-def context(request: Request, user: Principal) -> Context:
-    return Context(request.app.state.settings, request.app.state.store, user)
 
 
 class SubjectIn(BaseModel):
@@ -75,15 +70,15 @@ def get_queue(user: Viewer, store: StoreDep, flt: Annotated[QueueFilter, Depends
 
 
 @router.post("/review/decisions", status_code=201)
-def post_decisions(request: Request, user: Analyst, body: BulkDecisionIn) -> dict[str, Any]:
+def post_decisions(ctx: AnalystCtx, body: BulkDecisionIn) -> dict[str, Any]:
     """Confirm or dismiss one or many matches with one required note (all or none are recorded)."""
-    ids = uc.decide(context(request, user), [sj.subject() for sj in body.subjects], body.verdict, body.note)
+    ids = uc.decide(ctx, [sj.subject() for sj in body.subjects], body.verdict, body.note)
     return {"recorded": len(ids), "decision_ids": ids}
 
 
 @router.post("/review/assign")
-def post_assign(request: Request, user: Analyst, body: AssignIn) -> dict[str, Any]:
-    n = uc.assign(context(request, user), [sj.subject() for sj in body.subjects], body.assignee)
+def post_assign(ctx: AnalystCtx, body: AssignIn) -> dict[str, Any]:
+    n = uc.assign(ctx, [sj.subject() for sj in body.subjects], body.assignee)
     return {"assigned": n, "assignee": body.assignee}
 
 
@@ -93,12 +88,12 @@ def get_runs(user: Viewer, store: StoreDep, limit: Annotated[int, Query(ge=1, le
 
 
 @router.post("/runs/{run_id}/name")
-def put_run_name(request: Request, user: Analyst, run_id: str, body: RunNameIn) -> dict[str, str]:
-    return {"id": run_id, "name": uc.name_run(context(request, user), run_id, body.name)}
+def post_run_name(ctx: AnalystCtx, run_id: str, body: RunNameIn) -> dict[str, str]:
+    return {"id": run_id, "name": uc.name_run(ctx, run_id, body.name)}
 
 
 @router.get("/runs/{a}/diff/{b}")
-def get_diff(user: Viewer, store: StoreDep, settings: SettingsDep, a: str, b: str) -> dict[str, Any]:
+def get_diff(user: Viewer, store: StoreDep, a: str, b: str) -> dict[str, Any]:
     """What changed from run ``a`` to run ``b`` (ids or names): new presumptions, cleared shipments,
     changed verdicts and reasons, each with why (decision, list edition, new data)."""
     (ra, res_a), (rb, res_b) = load_run_result(store, a), load_run_result(store, b)

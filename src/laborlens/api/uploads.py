@@ -2,7 +2,8 @@
 
 Starlette's own form parser spools every file to a temporary file before the route runs, so a limit checked
 in the route comes too late; here each file part is written into the destination folder as it is parsed,
-and the upload stops with 413 as soon as the total passes the limit.
+and the upload stops with 413 as soon as the total passes the limit. Every upload route (screening files,
+list imports, RRM evidence, from the API and the web pages alike) comes through here with its own limit.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 
 from laborlens.api.auth import check_csrf
 from laborlens.api.errors import PayloadTooLarge
+from laborlens.api.limits import upload_limit
 from laborlens.errors import InputError
+from laborlens.fsutil import private_file
 
 MAX_FIELD = 64 * 1024  # text fields (csrf, list name, label) are small
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
@@ -82,7 +85,7 @@ class _Sink:
         if allowed and suffix not in allowed:
             raise InputError(f"{client_name!r}: expected a {' or '.join(allowed)} file", column=self._name)
         target = self.dest / (f"{self._name}{suffix}" if allowed else safe_filename(client_name))
-        self._fh = target.open("wb")
+        self._fh = private_file(target, "wb")  # 0600: uploads name parties and workers
         self.out.files[self._name], self.out.filenames[self._name] = target, client_name
         self.out.sizes[self._name] = 0
 
@@ -114,10 +117,13 @@ class _Sink:
 
 
 async def receive_files(request: Request, dest: Path, file_fields: dict[str, tuple[str, ...]],
-                        limit: int) -> Received:
+                        limit: int | None = None) -> Received:
     """Stream a multipart body into ``dest``. ``file_fields`` maps each accepted file field to its allowed
-    suffixes (empty: any, saved under the client's name made safe). Raises 413 past ``limit`` bytes and 422
-    on a malformed body; files already written stay in ``dest`` for the caller to remove."""
+    suffixes (empty: any, saved under the client's name made safe). Raises 413 past ``limit`` bytes (default:
+    the route's limit in :data:`laborlens.api.limits.UPLOAD_ROUTES`) and 422 on a malformed body; files
+    already written stay in ``dest`` for the caller to remove."""
+    if limit is None:
+        limit = upload_limit(request)
     ctype, params = parse_options_header(request.headers.get("content-type", ""))
     if ctype != b"multipart/form-data" or not params.get(b"boundary"):
         raise InputError("expected a multipart/form-data upload", column="content-type")

@@ -3,7 +3,6 @@ shaping of library objects into plain dicts. Routers and pages stay one call dee
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import secrets
@@ -16,13 +15,16 @@ from typing import Any
 from fastapi import Request
 from sqlalchemy.orm import Session
 
-from laborlens import audit, jobs
+from laborlens import audit, csvout, jobs
 from laborlens.api.uploads import receive_files
 from laborlens.errors import InputError, NotFound
+from laborlens.fsutil import private_dir
 from laborlens.ingest.limits import Limits
 from laborlens.ingest.loader import TABLE_NAMES, read_files
 from laborlens.refdata import editions as ed
 from laborlens.refdata.catalog import CATALOG, UFLPA_GAP
+from laborlens.service import Context
+from laborlens.service import lists as lists_service
 from laborlens.settings import Settings
 from laborlens.store import Store
 
@@ -55,16 +57,17 @@ def lists_overview(store: Store) -> dict[str, Any]:
     return {"watchlists": out, "references": refs}
 
 
-async def import_uploaded_list(request: Request, store: Store, settings: Settings, list_name: str | None,
-                               actor: str) -> ed.ImportReport:
-    """Stream the uploaded list into ``LABORLENS_HOME/imports`` (kept: the edition's source points there),
-    record it as a new edition and audit the import. Without ``list_name`` the form field names the list."""
+async def import_uploaded_list(request: Request, ctx: Context, list_name: str | None) -> ed.ImportReport:
+    """Stream the uploaded list into ``LABORLENS_HOME/imports`` (kept: the edition's source points there)
+    and import it through :func:`laborlens.service.lists.import_list` (which audits it, as it does for the
+    CLI). Without ``list_name`` the form field names the list."""
+    ctx.require("admin")
     if list_name is not None:
         ed.check_list_name(list_name)
-    dest = settings.ensure_home() / "imports" / secrets.token_hex(6)
-    dest.mkdir(parents=True)
+    dest = ctx.settings.ensure_home() / "imports" / secrets.token_hex(6)
+    private_dir(dest)
     try:
-        got = await receive_files(request, dest, {"file": ()}, request.app.state.upload_limit)
+        got = await receive_files(request, dest, {"file": ()})
         if list_name is None:
             list_name = ed.check_list_name(got.fields.get("list_name", "").strip())
         if "file" not in got.files:
@@ -74,26 +77,12 @@ async def import_uploaded_list(request: Request, store: Store, settings: Setting
             raise InputError(f"format must be one of {', '.join(IMPORT_FORMATS)}", column="format")
         label = (got.fields.get("label") or "").strip()[:200] or None
         try:
-            report = ed.import_list(store, got.files["file"], list_name, fmt, label,
-                                    Limits.from_settings(settings))
+            return lists_service.import_list(ctx, got.files["file"], list_name, fmt, label)
         except InputError as exc:
             raise _client_named(exc, dest) from None
     except BaseException:
         shutil.rmtree(dest, ignore_errors=True)
         raise
-    with store.session() as s:
-        audit.record(s, actor, "list.import", list_name,
-                     {"label": report.edition.label, "unchanged": report.unchanged,
-                      "added": len(report.added), "removed": len(report.removed)})
-    return report
-
-
-def rollback_list(store: Store, list_name: str, actor: str) -> ed.RollbackReport:
-    r = ed.rollback(store, list_name)
-    with store.session() as s:
-        audit.record(s, actor, "list.rollback", list_name, {"retired": r.retired.label,
-                                                            "current": r.current.label})
-    return r
 
 
 def import_summary(report: ed.ImportReport) -> dict[str, Any]:
@@ -117,8 +106,7 @@ async def start_upload_job(request: Request, settings: Settings, actor: str) -> 
     """Stream parties/links/shipments into a new job folder and start screening it."""
     job_id, data_dir = jobs.new_job_dir(settings)
     try:
-        got = await receive_files(request, data_dir, {t: TABLE_SUFFIXES for t in TABLE_NAMES},
-                                  request.app.state.upload_limit)
+        got = await receive_files(request, data_dir, dict.fromkeys(TABLE_NAMES, TABLE_SUFFIXES))
         empty = [f for f, n in got.sizes.items() if n == 0]
         if empty:
             raise InputError(f"empty file for {', '.join(empty)}", column=empty[0])
@@ -189,8 +177,7 @@ def _cell(v: Any) -> str:
         text = json.dumps(v, sort_keys=True, ensure_ascii=False)
     else:
         text = v.isoformat() if hasattr(v, "isoformat") else str(v)
-    # Spreadsheets run cells that start with these characters as formulas.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return text
 
 
 def audit_export(s: Session, actor: str, fmt: str) -> tuple[str, str | dict[str, Any]]:
@@ -204,7 +191,7 @@ def audit_export(s: Session, actor: str, fmt: str) -> tuple[str, str | dict[str,
     if fmt == "json":
         return fmt, {"chain": asdict(check), "events": [event_dict(e) for e in events]}
     buf = io.StringIO()
-    w = csv.writer(buf)
+    w = csvout.writer(buf, numeric=(0,))  # neutralises formulas (laborlens.csvout)
     w.writerow(["id", "at", "actor", "action", "target", "detail", "prev_hash", "hash", "chain"])
     for e in events:
         bad = check.first_bad_id is not None and e.id >= check.first_bad_id

@@ -1,21 +1,28 @@
-"""What every kind of case record shares: who is acting, optimistic locking, the clock and ids.
+"""What every kind of case record shares: optimistic locking, the clock, ids and small parsers.
 
 Case records change only by appending events. Each case head carries a ``version`` that goes up by one per
 appended event; a writer sends back the version it read, and the append is a compare-and-swap on that
 number. Two editors who read the same version can therefore never both append: the second gets
 :class:`Conflict` (HTTP 409) and must re-read, instead of silently writing over what it has not seen.
+
+Who is acting is always a :class:`laborlens.accounts.Principal`, resolved by the edge (API token, browser
+session, or the CLI's authenticated ``--as`` user); there is no anonymous operator.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any, Protocol
+from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from laborlens.accounts import ROLES, Forbidden, role_at_least
+from laborlens.accounts import ROLES, Forbidden, Principal, role_at_least
 from laborlens.errors import InputError, LaborlensError, NotFound
+
+__all__ = ["Conflict", "Principal", "bump_version", "choice", "next_number", "now", "parse_day",
+           "require_role", "today"]
 
 
 class Conflict(LaborlensError):
@@ -23,20 +30,6 @@ class Conflict(LaborlensError):
 
     exit_code = 2
     http_status = 409
-
-
-class Principal(Protocol):
-    """Whoever is acting: a ``laborlens.store.models.User`` or anything with a username and a role."""
-
-    username: str
-    role: str
-
-
-class Operator:
-    """The person at the terminal, for CLI commands that do not name a user (never used by the API)."""
-
-    def __init__(self, username: str = "cli", role: str = "admin") -> None:
-        self.username, self.role = username, role
 
 
 def require_role(who: Principal, needed: str) -> None:
@@ -49,14 +42,15 @@ def now() -> datetime:
 
 
 def today() -> date:
+    """The UTC date (the use-case layer passes its Context clock's date; this is the library's fallback)."""
     return datetime.now(UTC).date()
 
 
 def bump_version(s: Session, model: Any, key: Any, expected: int | None, what: str) -> int:
     """Compare-and-swap ``model.version`` from ``expected`` to ``expected + 1``; return the new version.
 
-    ``expected=None`` means "whatever it is now" (single-user CLI appends); the swap is still atomic, so a
-    concurrent writer is still detected by the unique (case, seq) key on the event tables."""
+    ``expected=None`` means "whatever it is now" (appends that did not read first); the swap is still
+    atomic, so a concurrent writer is still detected by the unique (case, seq) key on the event tables."""
     pk = model.id
     current = s.execute(select(model.version).where(pk == key)).scalar()
     if current is None:
@@ -74,10 +68,26 @@ def bump_version(s: Session, model: Any, key: Any, expected: int | None, what: s
     return expected + 1
 
 
-def next_number(s: Session, model: Any, prefix: str) -> int:
-    """The next free sequence number for ids like ``MIS-0007`` (ids are readable, never reused)."""
-    n = s.execute(select(func.count()).select_from(model).where(model.id.like(f"{prefix}%"))).scalar() or 0
-    return int(n) + 1
+def next_number(s: Session, prefix: str) -> int:
+    """The next number for ids like ``MIS-0007`` from the ``case_counters`` row of ``prefix``.
+
+    One ``UPDATE ... SET value = value + 1`` both reserves the number and locks the row until the unit of
+    work ends, so concurrent writers queue instead of both reading the same count (ids never repeat, even
+    after a case is removed). The first id of a prefix inserts its row; a racing first insert retries."""
+    from laborlens.cases.models import CaseCounter
+
+    for _ in range(3):
+        res = s.execute(update(CaseCounter).where(CaseCounter.prefix == prefix)
+                        .values(value=CaseCounter.value + 1))
+        if getattr(res, "rowcount", 0) == 1:
+            return int(s.execute(select(CaseCounter.value).where(CaseCounter.prefix == prefix)).scalar_one())
+        try:
+            with s.begin_nested():
+                s.add(CaseCounter(prefix=prefix, value=1))
+            return 1
+        except IntegrityError:  # another writer created the row first: take the next number from it
+            continue
+    raise Conflict(f"could not reserve a number for {prefix}; try again")  # pragma: no cover
 
 
 def parse_day(text: str | date | None, column: str) -> date | None:
@@ -87,7 +97,7 @@ def parse_day(text: str | date | None, column: str) -> date | None:
     if isinstance(text, date):
         return text
     try:
-        return date.fromisoformat(text)
+        return date.fromisoformat(text.strip())
     except ValueError:
         raise InputError("expected a date as YYYY-MM-DD", column=column) from None
 

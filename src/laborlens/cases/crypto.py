@@ -1,8 +1,10 @@
 """Field encryption for defender identities: AES-256-GCM with a key id stored beside every ciphertext.
 
-Where the key comes from, in order:
-1. ``LABORLENS_DEFENDER_KEY``: base64 of 32 bytes. A comma-separated list is allowed; the first key
-   encrypts, the rest only decrypt (so an operator can rotate a key kept in a secret store).
+Where the key comes from, in order (the edge reads the settings and passes them in: this module never
+looks at the environment itself):
+1. ``Settings.defender_key`` (``LABORLENS_DEFENDER_KEY``): base64 of 32 bytes. A comma-separated list
+   is allowed; the first key encrypts, the rest only decrypt (so an operator can rotate a key kept in a
+   secret store).
 2. ``LABORLENS_HOME/keys/defenders.key``: created on first use with mode 0600 (folder 0700), refused if
    other users can read it. Keys from an interrupted or finished rotation (``defenders.key.next``,
    ``keys/retired/*.key``) are loaded for decryption only.
@@ -23,6 +25,7 @@ import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -30,6 +33,9 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from laborlens.errors import LaborlensError
+
+if TYPE_CHECKING:
+    from laborlens.settings import Settings
 
 KEY_ENV = "LABORLENS_DEFENDER_KEY"
 KEY_FILE = "defenders.key"
@@ -63,8 +69,9 @@ def encode_key(key: bytes) -> str:
 
 def write_secret(path: Path, text: str) -> None:
     """Create ``path`` readable by its owner only; never overwrite an existing key."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    os.chmod(path.parent, 0o700)
+    from laborlens.fsutil import private_dir
+
+    private_dir(path.parent)  # and any missing parent (LABORLENS_HOME when the store is PostgreSQL) 0700
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as fh:
         fh.write(text + "\n")
@@ -87,16 +94,21 @@ class KeyRing:
     key_dir: Path
 
     @classmethod
-    def load(cls, home: Path, environ: Mapping[str, str] | None = None) -> KeyRing:
-        env = os.environ if environ is None else environ
+    def from_settings(cls, settings: Settings) -> KeyRing:
+        key = settings.defender_key.get_secret_value() if settings.defender_key else None
+        return cls.load(settings.home, key)
+
+    @classmethod
+    def load(cls, home: Path, env_key: str | None = None) -> KeyRing:
+        """The keys under ``home/keys``, with ``env_key`` (the ``defender_key`` setting) taking precedence."""
         key_dir = Path(home) / "keys"
         keys: dict[str, bytes] = {}
         for extra in [key_dir / f"{KEY_FILE}.next", *sorted((key_dir / "retired").glob("*.key"))]:
             if extra.is_file():
                 k = read_key_file(extra)
                 keys[key_id(k)] = k
-        if env.get(KEY_ENV, "").strip():
-            parts = [decode_key(p, KEY_ENV) for p in env[KEY_ENV].split(",") if p.strip()]
+        if (env_key or "").strip():
+            parts = [decode_key(p, KEY_ENV) for p in (env_key or "").split(",") if p.strip()]
             for k in parts:
                 keys[key_id(k)] = k
             return cls(keys, key_id(parts[0]), "env", key_dir)

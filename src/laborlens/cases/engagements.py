@@ -14,8 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from laborlens import audit
+from laborlens.accounts import role_at_least
 from laborlens.cases.common import Principal, bump_version, choice, next_number, now, parse_day, require_role
 from laborlens.cases.common import today as _today
+from laborlens.cases.crypto import KeyRing
 from laborlens.cases.models import Mission, MissionEngagement
 from laborlens.errors import InputError, NotFound
 
@@ -49,7 +51,7 @@ def create_mission(
         raise InputError("give start and end dates", column="starts_on")
     if end < start:
         raise InputError("the mission ends before it starts", column="ends_on")
-    mid = f"MIS-{next_number(s, Mission, 'MIS-'):04d}"
+    mid = f"MIS-{next_number(s, 'MIS-'):04d}"
     m = Mission(
         id=mid,
         title=title.strip(),
@@ -95,9 +97,15 @@ def record_engagement(
     summary: str = "",
     phase: str | None = None,
     expected_version: int | None = None,
+    ring: KeyRing | None = None,
 ) -> MissionEngagement:
-    """Append an engagement; the phase follows from its date, and a stated phase must agree with it."""
+    """Append an engagement; the phase follows from its date, and a stated phase must agree with it. A
+    summary (free text that may name a union leader or a defender) is sealed under ``ring``."""
     require_role(who, "analyst")
+    if summary.strip() and ring is None:
+        raise InputError("a summary is sealed: the key ring is needed to record it", column="summary")
+    if len(summary) > 5000:
+        raise InputError("too long (at most 5000 characters)", column="summary")
     m = get_mission(s, mission_id)
     day = parse_day(on, "on")
     if day is None:
@@ -115,14 +123,66 @@ def record_engagement(
         phase=derived,
         stakeholder=who_met,
         on_date=day,
-        summary=summary,
+        summary="",
         actor=who.username,
         recorded_at=now(),
     )
+    if summary.strip() and ring is not None:
+        e.summary_kid, e.summary_ct = ring.seal(summary.strip().encode(), _aad(mission_id, seq))
     s.add(e)
     s.flush()
     audit.record(s, who.username, "mission.engagement", mission_id, {"seq": seq, "phase": derived})
     return e
+
+
+def _aad(mission_id: str, seq: int) -> str:
+    return f"laborlens:mission:{mission_id}:engagement:{seq}"
+
+
+@dataclass(frozen=True, slots=True)
+class EngagementView:
+    seq: int
+    phase: str
+    stakeholder: str
+    on_date: date
+    actor: str
+    summary: str | None  # None: sealed, and the reader is below analyst
+    sealed: bool
+
+
+def engagement_views(s: Session, ring: KeyRing, who: Principal, mission_id: str) -> list[EngagementView]:
+    """The mission's engagements; summaries opened for analysts and admins only, and that read audited."""
+    rows = engagements(s, mission_id)
+    may = role_at_least(who.role, "analyst")
+    out = []
+    for e in rows:
+        text: str | None = e.summary
+        if e.summary_ct is not None:
+            text = ring.open(e.summary_kid, e.summary_ct, _aad(mission_id, e.seq)).decode() if may else None
+        elif not may and e.summary:
+            text = None
+        out.append(EngagementView(e.seq, e.phase, e.stakeholder, e.on_date, e.actor, text,
+                                  e.summary_ct is not None))
+    if may and any(e.summary_ct is not None for e in rows):
+        audit.record(s, who.username, "mission.summary.read", mission_id)
+    return out
+
+
+def reseal_summaries(s: Session, ring: KeyRing) -> int:
+    """Re-seal every summary under ``ring.active``, sealing any clear one from before migration 0006."""
+    n = 0
+    for e in s.execute(select(MissionEngagement)).scalars():
+        aad = _aad(e.mission_id, e.seq)
+        if e.summary_ct is not None:
+            plain = ring.open(e.summary_kid, e.summary_ct, aad)
+        elif e.summary:
+            plain, e.summary = e.summary.encode(), ""
+        else:
+            continue
+        e.summary_kid, e.summary_ct = ring.seal(plain, aad)
+        n += 1
+    s.flush()
+    return n
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,16 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from laborlens.store.models import Base
 
+
+class CaseCounter(Base):
+    """The last number handed out per id prefix (``RRM-2026-``, ``MIS-``, ``SGR-``): ids never repeat, and two
+    writers never get the same number (the increment is one UPDATE, which takes the row's write lock)."""
+
+    __tablename__ = "case_counters"
+    prefix: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer)
+
+
 # -- USMCA Rapid Response Labor Mechanism ------------------------------------------------------------------
 
 
@@ -152,7 +162,9 @@ class MissionEngagement(Base):
     phase: Mapped[str] = mapped_column(String(10))  # before | during | after
     stakeholder: Mapped[str] = mapped_column(String(40))
     on_date: Mapped[date] = mapped_column(Date)
-    summary: Mapped[str] = mapped_column(Text, default="")
+    summary: Mapped[str] = mapped_column(Text, default="")  # only rows from before 0006; new ones are sealed
+    summary_kid: Mapped[str] = mapped_column(String(16), default="")
+    summary_ct: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)  # may name a person: sealed
     actor: Mapped[str] = mapped_column(String(100))
     recorded_at: Mapped[datetime] = mapped_column(DateTime)
     __table_args__ = (UniqueConstraint("mission_id", "seq"),)

@@ -23,9 +23,7 @@ from sqlalchemy.orm import Session
 
 from laborlens import audit
 from laborlens.cases.common import Principal, bump_version, choice, now, parse_day, require_role
-from laborlens.cases.common import today as _today
 from laborlens.cases.models import DirectiveTracker, DirectiveUpdate
-from laborlens.cases.render import render
 from laborlens.errors import InputError, NotFound
 from laborlens.refdata.catalog import DATA
 
@@ -185,8 +183,9 @@ def status_chart_svg(rows: list[DirectiveRow]) -> str:
 
 def indicators(s: Session, today: date) -> list[tuple[str, str, str]]:
     """Case-work numbers for the directives they evidence (counts only: no names, no pseudonyms)."""
-    from laborlens.cases import engagements, rrm_board
+    from laborlens.cases import engagements
     from laborlens.cases.models import DefenderCase, DefenderEvent, Mission, SafeguardReview
+    from laborlens.cases.rrm import board as rrm_board
     from laborlens.cases.safeguards import summarise
 
     open_rrm = rrm_board.board(s, today)
@@ -217,26 +216,28 @@ def indicators(s: Session, today: date) -> list[tuple[str, str, str]]:
     ]
 
 
-def report_html(s: Session, period: str | None = None, today: date | None = None, **page) -> str:
-    """``page`` passes template options through (``css_href``, ``base``, ``nav``) for the web app."""
-    t = today or _today()
-    period = period or current_period(t)
+@dataclass(frozen=True)
+class ProgressReport:
+    """What the semi-annual report shows (rendered by the web pages and the CLI's printable report)."""
+
+    period: str
+    start: date
+    end: date
+    today: date
+    rows: list[DirectiveRow]
+    counts: Counter[str]
+    in_period: list[tuple[DirectiveRow, DirectiveUpdate]]
+    overdue: list[DirectiveRow]
+    chart: str  # base64 of the SVG status chart, for a data: URI
+    indicators: list[tuple[str, str, str]]
+    statuses: tuple[str, ...] = STATUSES
+
+
+def progress_report(s: Session, period: str | None, today: date) -> ProgressReport:
+    period = period or current_period(today)
     start, end = period_bounds(period)
     rows = tracker(s)
     in_period = [(r, u) for r in rows for u in r.updates if start <= u.recorded_at.date() <= end]
     chart = base64.b64encode(status_chart_svg(rows).encode()).decode()
-    return render(
-        "progress_report.html",
-        period=period,
-        start=start,
-        end=end,
-        today=t,
-        rows=rows,
-        counts=Counter(r.status for r in rows),
-        statuses=STATUSES,
-        in_period=in_period,
-        overdue=[r for r in rows if r.overdue(t)],
-        chart=chart,
-        indicators=indicators(s, t),
-        **page,
-    )
+    return ProgressReport(period, start, end, today, rows, Counter(r.status for r in rows), in_period,
+                          [r for r in rows if r.overdue(today)], chart, indicators(s, today))

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from datetime import date
 from functools import lru_cache
 
 from sqlalchemy import select
@@ -19,7 +18,6 @@ from sqlalchemy.orm import Session
 from laborlens import audit
 from laborlens.cases.common import Principal, bump_version, choice, next_number, now, require_role
 from laborlens.cases.models import SafeguardReview, SafeguardScore
-from laborlens.cases.render import render
 from laborlens.errors import InputError, NotFound
 from laborlens.refdata.catalog import DATA
 
@@ -82,7 +80,7 @@ def create_review(
     require_role(who, "analyst")
     if not project.strip() or not bank.strip():
         raise InputError("name the project and the bank", column="project")
-    rid = f"SGR-{next_number(s, SafeguardReview, 'SGR-'):04d}"
+    rid = f"SGR-{next_number(s, 'SGR-'):04d}"
     r = SafeguardReview(
         id=rid,
         project=project.strip(),
@@ -215,14 +213,3 @@ def summarise(s: Session, review_id: str) -> ReviewSummary:
         for i in checklist(r.framework)
     ]
     return ReviewSummary(r, items)
-
-
-def review_html(summary: ReviewSummary, as_of: date | None = None, **page) -> str:
-    return render(
-        "safeguard_review.html",
-        s=summary,
-        labels=SCORE_LABELS,
-        as_of=as_of or date.today(),
-        weight=PRIORITY_WEIGHT,
-        **page,
-    )

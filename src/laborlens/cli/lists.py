@@ -1,6 +1,7 @@
 """``laborlens lists``: every list with its edition and coverage; import, history, rollback, show.
 
-Thin: each command parses its options, calls one function of :mod:`laborlens.refdata.editions` and prints.
+Thin: each command parses its options, calls one function of :mod:`laborlens.refdata.editions` (reads) or
+:mod:`laborlens.service.lists` (import and rollback: admins, as ``--as``, audited as over HTTP) and prints.
 Text from list files goes to Rich as ``Text`` (never as markup), since entity names may contain brackets.
 """
 
@@ -15,8 +16,10 @@ from rich.table import Table
 from rich.text import Text
 
 from laborlens.cli.app import app, console, store
+from laborlens.cli.auth import AsUser, context
 from laborlens.refdata import editions as ed
 from laborlens.refdata.catalog import CATALOG, UFLPA_GAP
+from laborlens.service import lists as lists_service
 
 lists_app = typer.Typer(
     help="Every list with its edition and coverage (bare `laborlens lists`); import, editions, rollback.",
@@ -100,9 +103,10 @@ def import_(
     list_name: str = typer.Option(..., "--list", "-l", help="Watchlist to add an edition to (a-z, 0-9, _)."),
     fmt: Format = typer.Option(Format.auto, "--format", "-f", help="File format; auto detects it."),
     label: str | None = typer.Option(None, "--label", help="Label for the edition (default: file name)."),
+    as_user: str = AsUser,
 ) -> None:
     """Record FILE as a new edition of a watchlist (a new list is created), keeping entity ids stable."""
-    report = ed.import_list(store(), file, list_name, fmt.value, label)
+    report = lists_service.import_list(context(as_user), file, list_name, fmt.value, label)
     if report.unchanged:
         _say(f"{list_name}: {file} is identical to the current edition {report.edition.label}; "
              "nothing recorded.")
@@ -155,9 +159,9 @@ def editions(name: str = typer.Argument(..., help="Watchlist name.")) -> None:
 
 
 @lists_app.command("rollback")
-def rollback(name: str = typer.Argument(..., help="Watchlist name.")) -> None:
-    """Retire the current edition of a watchlist; the one before it becomes current again."""
-    r = ed.rollback(store(), name)
+def rollback(name: str = typer.Argument(..., help="Watchlist name."), as_user: str = AsUser) -> None:
+    """Retire the current edition of a watchlist; the one before it becomes current again (admins)."""
+    r = lists_service.rollback(context(as_user), name)
     _say(f"{name}: rolled back {r.retired.label}; current edition is now {r.current.label} "
          f"({r.current.entities} entries)")
 

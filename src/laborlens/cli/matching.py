@@ -6,13 +6,14 @@ import csv
 import json
 import tempfile
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from laborlens import csvout
 from laborlens.cli.app import app, console, store
 from laborlens.errors import InputError
 
@@ -34,7 +35,7 @@ def _progress() -> Progress:
 def match(
     queries: Annotated[Path, typer.Argument(help="CSV with columns id,name and optional country,address")],
     out: Annotated[Path, typer.Option("-o", "--out", help="output CSV")],
-    list_: Annotated[Optional[list[str]], typer.Option("--list", help="watchlist(s) to screen against")] = None,
+    list_: Annotated[list[str] | None, typer.Option("--list", help="watchlist(s) to screen against")] = None,
     engine: Annotated[str, typer.Option(help="local | duckdb | spark")] = "local",
     workers: Annotated[int, typer.Option(help="processes (0 = all cores)")] = 0,
 ) -> None:
@@ -63,10 +64,10 @@ def match(
 
 @app.command()
 def compare(
-    name1: Annotated[Optional[str], typer.Argument(help="first name")] = None,
-    name2: Annotated[Optional[str], typer.Argument(help="second name")] = None,
-    pairs: Annotated[Optional[Path], typer.Option(help="CSV with name1,name2 (extra columns kept)")] = None,
-    out: Annotated[Optional[Path], typer.Option("-o", "--out", help="output CSV for --pairs")] = None,
+    name1: Annotated[str | None, typer.Argument(help="first name")] = None,
+    name2: Annotated[str | None, typer.Argument(help="second name")] = None,
+    pairs: Annotated[Path | None, typer.Option(help="CSV with name1,name2 (extra columns kept)")] = None,
+    out: Annotated[Path | None, typer.Option("-o", "--out", help="output CSV for --pairs")] = None,
 ) -> None:
     """Score two names, or every pair in a CSV (adds score and is_match at the calibrated threshold)."""
     from laborlens.match import compare_names
@@ -89,7 +90,7 @@ def compare(
         rows = list(reader)
     tmp = out.with_name(out.name + ".partial")
     with tmp.open("w", encoding="utf-8", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=[*fields, "score", "is_match"])
+        w = csvout.DictWriter(fh, fieldnames=[*fields, "score", "is_match"], numeric=("score",))
         w.writeheader()
         for n, row in enumerate(rows, start=2):
             if not (row["name1"] or "").strip() or not (row["name2"] or "").strip():
@@ -132,7 +133,7 @@ def bench_match(
     labelled: Annotated[Path, typer.Option(help="labelled queries")] = DEV_SET,
     names: Annotated[int, typer.Option(help="size of the generated name file")] = 200_000,
     workers: Annotated[int, typer.Option(help="processes (0 = all cores)")] = 0,
-    json_out: Annotated[Optional[Path], typer.Option("--json", help="also write figures as JSON")] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="also write figures as JSON")] = None,
 ) -> None:
     """Precision/recall/F1 (overall and per kind) and throughput/peak memory, beside brute-force WRatio."""
     from laborlens.match import bench

@@ -13,8 +13,20 @@ import random
 import string
 from dataclasses import dataclass, field
 
-from laborlens.demo.catalog import (ABROAD, CN_PLACES, ENGLISH_WORDS, FRAMES, IMPORTERS, NAME_WORDS, ROADS,
-                                    SECTORS, VIETNAMESE_WORDS, Product, Sector, Stage)
+from laborlens.demo.catalog import (
+    ABROAD,
+    CN_PLACES,
+    ENGLISH_WORDS,
+    FRAMES,
+    IMPORTERS,
+    NAME_WORDS,
+    ROADS,
+    SECTORS,
+    VIETNAMESE_WORDS,
+    Product,
+    Sector,
+    Stage,
+)
 from laborlens.demo.planted import Planted
 
 TRADE_WORDS = (("贸易", "Trading"), ("国际贸易", "International Trade"), ("供应链", "Supply Chain"))

@@ -11,7 +11,8 @@ from __future__ import annotations
 from datetime import date
 
 from laborlens import audit
-from laborlens.cases import defenders, rrm
+from laborlens.cases import defenders
+from laborlens.cases.rrm import lifecycle as rrm
 from laborlens.errors import InputError
 from laborlens.grievances.record import append, derive, events, ring
 from laborlens.grievances.triage import _handling
@@ -41,7 +42,7 @@ def to_rrm(
         issues = "; ".join(ISSUES[i] for i in st.issues) or "not yet triaged"
         p = rrm.file_petition(
             s,
-            ctx.principal,  # type: ignore[arg-type]  # cases' Principal protocol predates accounts.Principal
+            ctx.principal,
             facility=g.party_name,
             sector=sector,
             filed_on=filed_on or ctx.clock.today(),
@@ -65,7 +66,7 @@ def to_defender(
         pseudonym = defenders.open_case(
             s,
             ring(ctx),
-            ctx.principal,  # type: ignore[arg-type]  # cases' Principal protocol predates accounts.Principal
+            ctx.principal,
             ident,
             country=country or g.party_country,
             threats=threats,

@@ -11,7 +11,14 @@ from laborlens.ingest.loader import (
 )
 from laborlens.ingest.readers import Table, decode_bytes, read_table, read_table_full
 from laborlens.ingest.schema import LINKS, PARTIES, SCHEMAS, SHIPMENTS, TableSchema, normalise_cell
-from laborlens.ingest.validate import MAX_ERRORS, Validated, link_key, parse_date, parse_quantity, validate_tables
+from laborlens.ingest.validate import (
+    MAX_ERRORS,
+    Validated,
+    link_key,
+    parse_date,
+    parse_quantity,
+    validate_tables,
+)
 
 __all__ = [
     "LINKS", "MAX_ERRORS", "PARTIES", "SCHEMAS", "SHIPMENTS", "LoadReport", "Table", "TableCounts",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -180,7 +180,7 @@ def load_dir(store: Store, path: Path | str) -> LoadReport:
                     counts.added += 1
         if "shipments" in report.tables:
             _upsert(s, m.Shipment, v.shipments, report.tables["shipments"])
-        record = m.LoadRecord(loaded_at=datetime.now(timezone.utc).replace(tzinfo=None),
+        record = m.LoadRecord(loaded_at=datetime.now(UTC).replace(tzinfo=None),
                               source=report.source, added=report.as_dict())
         s.add(record)
         s.flush()

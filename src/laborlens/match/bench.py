@@ -20,15 +20,9 @@ from laborlens.match.matcher import Matcher, MatchResult
 from laborlens.model import WatchEntry
 from laborlens.names.vocab import LEGAL
 
-_PLACES = ("Changzhou Hangzhou Ningbo Wuxi Suzhou Qingdao Jinan Weifang Foshan Dongguan Xiamen Quanzhou "
-           "Hefei Wuhan Chengdu Xian Zhengzhou Shijiazhuang Tianjin Dalian Shenyang Harbin Kunming Nanning "
-           "Haikou Lanzhou Yinchuan Hohhot Baotou Taiyuan Changsha Nanchang Fuzhou Guiyang Shanghai").split()
-_BRANDS = ("Hengli Huaxin Jinlong Tianyi Xinda Zhongxing Hongda Yuanfeng Shengtai Kangda Ruixiang Baoli "
-           "Jiahe Dingsheng Fuhua Guanghua Haitian Longji Mingyang Xiangyu Yongfeng Zhengda Anda Weiye "
-           "Chengxin Dongsheng Hexing Jinqiao Lianfa Sanhe").split()
-_INDUSTRY = ("Textile|Garment|Solar Technology|New Energy|Silicon Industry|Aluminum Products|Food|Tomato "
-             "Products|Import & Export|Trading|Machinery|Chemical|Logistics|Electronics|Plastic Products|"
-             "Steel|Paper|Packaging|Apparel|Biotechnology").split("|")
+_PLACES = ["Changzhou", "Hangzhou", "Ningbo", "Wuxi", "Suzhou", "Qingdao", "Jinan", "Weifang", "Foshan", "Dongguan", "Xiamen", "Quanzhou", "Hefei", "Wuhan", "Chengdu", "Xian", "Zhengzhou", "Shijiazhuang", "Tianjin", "Dalian", "Shenyang", "Harbin", "Kunming", "Nanning", "Haikou", "Lanzhou", "Yinchuan", "Hohhot", "Baotou", "Taiyuan", "Changsha", "Nanchang", "Fuzhou", "Guiyang", "Shanghai"]
+_BRANDS = ["Hengli", "Huaxin", "Jinlong", "Tianyi", "Xinda", "Zhongxing", "Hongda", "Yuanfeng", "Shengtai", "Kangda", "Ruixiang", "Baoli", "Jiahe", "Dingsheng", "Fuhua", "Guanghua", "Haitian", "Longji", "Mingyang", "Xiangyu", "Yongfeng", "Zhengda", "Anda", "Weiye", "Chengxin", "Dongsheng", "Hexing", "Jinqiao", "Lianfa", "Sanhe"]
+_INDUSTRY = ["Textile", "Garment", "Solar Technology", "New Energy", "Silicon Industry", "Aluminum Products", "Food", "Tomato Products", "Import & Export", "Trading", "Machinery", "Chemical", "Logistics", "Electronics", "Plastic Products", "Steel", "Paper", "Packaging", "Apparel", "Biotechnology"]
 _LEGAL = ["Co., Ltd.", "CO LTD", "Company Limited", "Corp.", "Group Co., Ltd.", "Industrial Co., Ltd."]
 
 

@@ -14,6 +14,7 @@ from concurrent.futures import ProcessPoolExecutor
 from itertools import islice
 from pathlib import Path
 
+from laborlens import csvout
 from laborlens.errors import InputError
 from laborlens.match.matcher import Matcher
 
@@ -99,7 +100,7 @@ def match_file(matcher: Matcher, queries: Path, out: Path, engine: str = "local"
     rows_in = read_queries(queries)
     try:
         with tmp.open("w", encoding="utf-8", newline="") as fh:
-            w = csv.writer(fh)
+            w = csvout.writer(fh, numeric=(4,))  # neutralises formulas; score (column 4) is a number
             w.writerow(OUT_COLUMNS)
             if engine == "local":
                 results = _local(matcher, rows_in, workers)

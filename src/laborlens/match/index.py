@@ -7,8 +7,8 @@ industry words) are only used when a name has nothing rarer.
 from __future__ import annotations
 
 import bisect
-import re
 import math
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass

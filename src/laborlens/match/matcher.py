@@ -12,8 +12,8 @@ from laborlens.match.index import WatchlistIndex
 from laborlens.match.score import PairScore, score_forms, score_han, weights
 from laborlens.model import WatchEntry
 from laborlens.names.chinese import brand_chars
-from laborlens.names.vocab import pinyin_syllable_count
 from laborlens.names.normalize import NameForm, analyze
+from laborlens.names.vocab import pinyin_syllable_count
 
 CALIBRATION = Path(__file__).parent / "calibration.json"
 HAN_MIN = 0.8

@@ -14,8 +14,7 @@ from laborlens.model import WatchEntry
 from laborlens.names.chinese import has_han
 from laborlens.names.normalize import analyze
 
-_BRANDS = ("Hengda Xinhua Jinyuan Ruifeng Huatai Tianyuan Longsheng Baixin Yuhua Kangtai Shunda Fuxing "
-           "Guangyu Weilong Zhenghe").split()
+_BRANDS = ["Hengda", "Xinhua", "Jinyuan", "Ruifeng", "Huatai", "Tianyuan", "Longsheng", "Baixin", "Yuhua", "Kangtai", "Shunda", "Fuxing", "Guangyu", "Weilong", "Zhenghe"]
 _PLACES = [("Hetian", "Hotan"), ("Kashgar", "Kashi"), ("Aksu", "Akesu"), ("Turpan", "Tulufan"),
            ("Karamay", "Kelamayi"), ("Urumqi", "Wulumuqi"), ("Shache", "Yarkant")]
 

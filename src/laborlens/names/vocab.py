@@ -18,15 +18,12 @@ HERE = Path(__file__).parent / "data"
 
 # Legal forms (single tokens after tokenisation). Weight ~0: they say what kind of body, not which one.
 LEGAL = frozenset(
-    """co company companies corp corporation inc incorporated llc ltd limited plc gmbh ag sa sarl bv nv
-    bhd berhad sdn pte pvt jsc ojsc pjsc llp lp kg oy ab as srl spa tbk pt cv sro kk tnhh""".split()
+    ["co", "company", "companies", "corp", "corporation", "inc", "incorporated", "llc", "ltd", "limited", "plc", "gmbh", "ag", "sa", "sarl", "bv", "nv", "bhd", "berhad", "sdn", "pte", "pvt", "jsc", "ojsc", "pjsc", "llp", "lp", "kg", "oy", "ab", "as", "srl", "spa", "tbk", "pt", "cv", "sro", "kk", "tnhh"]
 )
 # Organisational words: part of the name, weakly distinctive.
-ORG = frozenset("""group holding branch general subsidiary subsidiaries affiliate affiliates affiliated subordinate
-    enterprise enterprises entity entities""".split())
+ORG = frozenset(["group", "holding", "branch", "general", "subsidiary", "subsidiaries", "affiliate", "affiliates", "affiliated", "subordinate", "enterprise", "enterprises", "entity", "entities"])
 # Stop words, and number words (list annotations such as "and eight Zhuhai-based subsidiaries").
-STOP = frozenset("""and of the for de del la le des und et its their one two three four five six seven eight nine
-    ten eleven twelve""".split())
+STOP = frozenset(["and", "of", "the", "for", "de", "del", "la", "le", "des", "und", "et", "its", "their", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"])
 
 # Abbreviations seen on manifests and bills of lading, expanded to the listed spelling.
 ABBREVIATIONS: dict[str, str] = {
@@ -57,22 +54,7 @@ ABBREVIATIONS: dict[str, str] = {
 
 # Generic industry vocabulary: lowers a token's weight. English forms, singular.
 GENERIC = frozenset(
-    """industry industrial technology new energy material trade trading international development import
-    export science scientific product manufacturing manufacturer chemical textile logistic logistics
-    construction engineering investment holding resource resources service equipment electric electricity
-    electrical power metal nonferrous mining mine food agriculture agricultural commercial economic
-    business park warehouse warehousing ferrous management supply chain garment apparel fashion clothing shoe
-    shoes solar silicon photovoltaic cotton linen yarn spinning color colour wool fabric knitting dyeing
-    printing steel iron copper zinc aluminum aluminium magnesium gold coal oil gas petroleum petrochemical
-    paper plastic rubber machinery electronic electronics appliance automation cnc battery automotive
-    accessory accessories hair real estate property sugar tomato canned biotechnology biological
-    biotech medicine medical pharmaceutical health green east west western north south central eastern
-    northern southern great golden union united universal global world modern national rare earth
-    state public consolidated associated first second third import-export reserve transfer storage
-    distribution grinding machine precision product products ingredient ingredients fruit vegetable
-    operation enterprise enterprises investment venture home household light heavy special chinese
-    medicinal herbal herb county city district province prefecture township village town zone base based
-    """.split()
+    ["industry", "industrial", "technology", "new", "energy", "material", "trade", "trading", "international", "development", "import", "export", "science", "scientific", "product", "manufacturing", "manufacturer", "chemical", "textile", "logistic", "logistics", "construction", "engineering", "investment", "holding", "resource", "resources", "service", "equipment", "electric", "electricity", "electrical", "power", "metal", "nonferrous", "mining", "mine", "food", "agriculture", "agricultural", "commercial", "economic", "business", "park", "warehouse", "warehousing", "ferrous", "management", "supply", "chain", "garment", "apparel", "fashion", "clothing", "shoe", "shoes", "solar", "silicon", "photovoltaic", "cotton", "linen", "yarn", "spinning", "color", "colour", "wool", "fabric", "knitting", "dyeing", "printing", "steel", "iron", "copper", "zinc", "aluminum", "aluminium", "magnesium", "gold", "coal", "oil", "gas", "petroleum", "petrochemical", "paper", "plastic", "rubber", "machinery", "electronic", "electronics", "appliance", "automation", "cnc", "battery", "automotive", "accessory", "accessories", "hair", "real", "estate", "property", "sugar", "tomato", "canned", "biotechnology", "biological", "biotech", "medicine", "medical", "pharmaceutical", "health", "green", "east", "west", "western", "north", "south", "central", "eastern", "northern", "southern", "great", "golden", "union", "united", "universal", "global", "world", "modern", "national", "rare", "earth", "state", "public", "consolidated", "associated", "first", "second", "third", "import-export", "reserve", "transfer", "storage", "distribution", "grinding", "machine", "precision", "product", "products", "ingredient", "ingredients", "fruit", "vegetable", "operation", "enterprise", "enterprises", "investment", "venture", "home", "household", "light", "heavy", "special", "chinese", "medicinal", "herbal", "herb", "county", "city", "district", "province", "prefecture", "township", "village", "town", "zone", "base", "based"]
 )
 
 _ROMAN = re.compile(r"[^a-z0-9]+")
@@ -115,10 +97,7 @@ def place_names() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def provinces() -> frozenset[str]:
     return frozenset(
-        """anhui beijing chongqing fujian gansu guangdong guangxi guizhou hainan hebei heilongjiang henan
-        hubei hunan jiangsu jiangxi jilin liaoning neimenggu ningxia qinghai shaanxi shandong shanghai
-        shanxi sichuan tianjin xizang xinjiang yunnan zhejiang hongkong macau macao taiwan china tibet
-        mongolia inner""".split()
+        ["anhui", "beijing", "chongqing", "fujian", "gansu", "guangdong", "guangxi", "guizhou", "hainan", "hebei", "heilongjiang", "henan", "hubei", "hunan", "jiangsu", "jiangxi", "jilin", "liaoning", "neimenggu", "ningxia", "qinghai", "shaanxi", "shandong", "shanghai", "shanxi", "sichuan", "tianjin", "xizang", "xinjiang", "yunnan", "zhejiang", "hongkong", "macau", "macao", "taiwan", "china", "tibet", "mongolia", "inner"]
     )
 
 

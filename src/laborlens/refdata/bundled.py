@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 from laborlens.model import WatchEntry
 from laborlens.refdata.catalog import CATALOG
@@ -56,7 +56,7 @@ def uflpa_entries(rows: list[dict[str, str]], edition: str) -> list[WatchEntry]:
     ]
 
 
-@lru_cache(maxsize=None)
+@cache
 def bundled_entries(list_name: str) -> tuple[WatchEntry, ...]:
     info = CATALOG[list_name]
     rows = info.rows()

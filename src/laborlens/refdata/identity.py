@@ -25,7 +25,7 @@ from dataclasses import dataclass
 # "Co., Ltd" vs "Company Limited"). "Group" is kept: parent groups and their operating companies are listed
 # separately (Esquel Group vs Changji Esquel Textile Co., Ltd.).
 LEGAL_FORMS = frozenset(
-    "co ltd limited corporation corp company inc incorporated llc plc gmbh ag bhd berhad pte pvt the".split()
+    ["co", "ltd", "limited", "corporation", "corp", "company", "inc", "incorporated", "llc", "plc", "gmbh", "ag", "bhd", "berhad", "pte", "pvt", "the"]
 )
 _CJK_LEGAL_FORMS = re.compile(r"(股份有限公司|有限责任公司|有限公司)")
 # "... (and subsidiaries)", "... and its subordinate and affiliated entities" say what else a listing covers,

@@ -8,7 +8,6 @@ verdicts.csv, findings.jsonl, result.json and the evidence pack (report.html, re
 
 from __future__ import annotations
 
-import csv
 import json
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -16,6 +15,8 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
+from laborlens import csvout
+from laborlens.fsutil import staged_dir
 from laborlens.match.matcher import Matcher
 from laborlens.model import Finding, Link, Party, Shipment
 from laborlens.screen.findings import party_severity
@@ -131,24 +132,33 @@ def _untraced_parties(links: Sequence[Link] | LinkColumns, shipments: Sequence[S
     return out
 
 
-def write_outputs(result: ScreenResult, out_dir: Path, html: bool = True,
-                  pdf: bool = True) -> dict[str, Path]:
-    """Write every output to a temporary name first, then move into place (no half-written pack)."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    paths: dict[str, Path] = {}
+OUTPUT_NAMES = ("verdicts.csv", "findings.jsonl", "result.json", "report.html", "report.pdf")
+
+
+def write_outputs(result: ScreenResult, out_dir: Path, html: bool = True, pdf: bool = True) -> dict[str, Path]:
+    """Write every output into a staging folder beside ``out_dir`` and swap it in whole (a crash leaves the
+    previous outputs as they were, never new verdicts beside an old report). A folder holding other files
+    is refused, not replaced."""
+    out_dir = Path(out_dir)
+    with staged_dir(out_dir, replaces={*OUTPUT_NAMES, *(f".{n}.partial" for n in OUTPUT_NAMES)}) as tmp:
+        names = _write_files(result, tmp, html, pdf)
+    return {n: out_dir / n for n in names}
+
+
+def _write_files(result: ScreenResult, out_dir: Path, html: bool, pdf: bool) -> list[str]:
+    paths: list[str] = []
 
     def put(name: str, write: Callable[[Path], None]) -> None:
-        tmp = out_dir / f".{name}.partial"
-        write(tmp)
-        tmp.replace(out_dir / name)
-        paths[name] = out_dir / name
+        write(out_dir / name)
+        paths.append(name)
 
     def verdicts_csv(p: Path) -> None:
         def yes(x: object) -> str:
             return "true" if x else "false"
 
         with p.open("w", encoding="utf-8", newline="") as fh:
-            w = csv.writer(fh)
+            # neutralises formulas; tier and tiers_traced are numbers
+            w = csvout.writer(fh, numeric=(VERDICT_COLUMNS.index("tier"), VERDICT_COLUMNS.index("tiers_traced")))
             w.writerow(VERDICT_COLUMNS)
             for v in result.verdicts:
                 w.writerow([v.shipment_id, v.verdict, ">".join(v.path), " | ".join(v.reasons),

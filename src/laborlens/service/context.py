@@ -13,6 +13,7 @@ from laborlens.accounts import Forbidden, Principal
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from laborlens.cases.crypto import KeyRing
     from laborlens.settings import Settings
     from laborlens.store import Store
 
@@ -41,13 +42,25 @@ class Context:
     store: Store
     principal: Principal
     clock: Clock = field(default_factory=SystemClock)
-    keyring: Any = None  # laborlens.cases.crypto.KeyRing, loaded lazily by the edge when a use case needs it
+    keyring: Any = None  # laborlens.cases.crypto.KeyRing; built from the settings on first use when not given
 
     def require(self, role: str) -> Principal:
         """The principal, who must hold ``role`` or higher (:class:`Forbidden` otherwise)."""
         if not self.principal.can(role):
             raise Forbidden(f"this needs the {role} role; you are signed in as {self.principal.role}")
         return self.principal
+
+    def today(self) -> date:
+        """"Today" for every rule and default date: the clock's UTC date, whichever edge is acting."""
+        return self.clock.today()
+
+    def key_ring(self) -> KeyRing:
+        """The defender key ring (loaded from ``settings.defender_key`` or the key file, once)."""
+        if self.keyring is None:
+            from laborlens.cases.crypto import KeyRing
+
+            self.keyring = KeyRing.from_settings(self.settings)
+        return self.keyring
 
     @contextmanager
     def unit_of_work(self) -> Iterator[Session]:

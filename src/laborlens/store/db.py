@@ -22,12 +22,31 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # pragma: no cover - trivial
     cur.close()
 
 
+def _private_sqlite(url: str) -> None:
+    """Create the database file 0600 before SQLite does (it would use the umask, typically 0644); SQLite
+    gives its -wal and -shm files the database file's mode, and old ones are tightened here."""
+    from sqlalchemy.engine import make_url
+
+    from laborlens.fsutil import touch_private
+
+    name = make_url(url).database
+    if not name or name == ":memory:" or name.startswith("file:"):
+        return
+    db = Path(name)
+    if db.parent.is_dir():
+        touch_private(db)
+        for extra in (db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+            if extra.exists():
+                extra.chmod(0o600)
+
+
 class Store:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         url = settings.db_url
         if url.startswith("sqlite"):
             settings.ensure_home()
+            _private_sqlite(url)
         try:
             self.engine: Engine = create_engine(url, future=True)
         except ModuleNotFoundError as exc:  # the driver is an optional extra

@@ -2,8 +2,13 @@
 propagation over the (party, material) graph with evidence paths, and volume reconciliation."""
 
 from laborlens.trace.graph import LinkColumns, SupplyGraph, trace
-from laborlens.trace.massbalance import (MassBalanceFlag, MassBalanceReport, check_mass_balance, mass_balance,
-                                         normalize_unit)
+from laborlens.trace.massbalance import (
+                                         MassBalanceFlag,
+                                         MassBalanceReport,
+                                         check_mass_balance,
+                                         mass_balance,
+                                         normalize_unit,
+)
 from laborlens.trace.materials import MaterialEdge, MaterialMap, normalize_material, read_bom
 from laborlens.trace.results import TaintHit, TraceResult, Upstream, verdict_of
 

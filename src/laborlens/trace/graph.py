@@ -18,8 +18,8 @@ shortest path: O(sum of the tainted parties' downstream reach), small when taint
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from itertools import repeat
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Any
 
 import numpy as np

@@ -10,7 +10,8 @@ from starlette.responses import Response
 from laborlens import accounts
 from laborlens.api import auth, views
 from laborlens.api.auth import Principal
-from laborlens.api.deps import SessionDep, SettingsDep, StoreDep
+from laborlens.api.deps import AdminCtx, SessionDep, StoreDep
+from laborlens.service import lists as lists_service
 from laborlens.web.render import flash, redirect, render
 
 router = APIRouter()
@@ -26,8 +27,8 @@ def lists_page(request: Request, user: Viewer, store: StoreDep) -> Response:
 
 
 @router.post("/lists/import")
-async def import_list(request: Request, user: Admin, store: StoreDep, settings: SettingsDep) -> Response:
-    r = await views.import_uploaded_list(request, store, settings, None, user.username)
+async def import_list(request: Request, ctx: AdminCtx) -> Response:
+    r = await views.import_uploaded_list(request, ctx, None)
     list_name = r.list_name
     if r.unchanged:
         flash(request, f"{list_name}: the file is identical to the current edition; nothing recorded.", "warn")
@@ -38,8 +39,8 @@ async def import_list(request: Request, user: Admin, store: StoreDep, settings: 
 
 
 @router.post("/lists/{list_name}/rollback")
-def rollback(request: Request, user: Admin, list_name: ListName, store: StoreDep) -> Response:
-    r = views.rollback_list(store, list_name, user.username)
+def rollback(request: Request, ctx: AdminCtx, list_name: ListName) -> Response:
+    r = lists_service.rollback(ctx, list_name)
     flash(request, f"{list_name}: rolled back {r.retired.label}; current edition is {r.current.label}.")
     return redirect("/lists")
 

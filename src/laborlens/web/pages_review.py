@@ -15,7 +15,7 @@ from starlette.responses import Response
 
 from laborlens.api import auth
 from laborlens.api.auth import Principal
-from laborlens.api.deps import StoreDep
+from laborlens.api.deps import AnalystCtx, StoreDep
 from laborlens.errors import InputError
 from laborlens.review import (
     QueueFilter,
@@ -26,7 +26,6 @@ from laborlens.review import (
     paginate,
     review_queue,
 )
-from laborlens.service import Context
 from laborlens.service import review as uc
 from laborlens.store.models import User
 from laborlens.web.render import flash, redirect, render, safe_next
@@ -40,10 +39,6 @@ Analyst = Annotated[Principal, Depends(auth.analyst)]
 EXPORT_COLUMNS = ("party_id", "party_name", "country", "entity_id", "entity_name", "list_name", "edition",
                   "severity", "score", "run_id", "run_name", "run_at", "runs", "importers", "sectors",
                   "assignee", "decision", "explanation")
-
-
-def _ctx(request: Request, user: Principal) -> Context:
-    return Context(request.app.state.settings, request.app.state.store, user)
 
 
 def _subject_value(it: QueueItem) -> str:
@@ -127,22 +122,22 @@ def review_page(request: Request, user: Viewer, store: StoreDep,
 
 
 @router.post("/review/decide")
-def review_decide(request: Request, user: Analyst,
+def review_decide(request: Request, ctx: AnalystCtx,
                   verdict: Annotated[str, Form(pattern="^(confirmed|dismissed)$")],
                   subject: Annotated[list[str] | None, Form(max_length=uc.MAX_BULK)] = None,
                   note: Annotated[str, Form(max_length=2000)] = "",
                   back: Annotated[str, Form(max_length=2000)] = "/review") -> Response:
-    ids = uc.decide(_ctx(request, user), _subjects(subject or []), verdict, note)
+    ids = uc.decide(ctx, _subjects(subject or []), verdict, note)
     flash(request, f"{verdict.capitalize()} {len(ids)} match(es) with your note; later screenings cite it.")
     return redirect(safe_next(back, "/review"))
 
 
 @router.post("/review/assign")
-def review_assign(request: Request, user: Analyst,
+def review_assign(request: Request, ctx: AnalystCtx,
                   subject: Annotated[list[str] | None, Form(max_length=uc.MAX_BULK)] = None,
                   assignee: Annotated[str, Form(max_length=100)] = "",
                   back: Annotated[str, Form(max_length=2000)] = "/review") -> Response:
-    n = uc.assign(_ctx(request, user), _subjects(subject or []), assignee)
+    n = uc.assign(ctx, _subjects(subject or []), assignee)
     flash(request, f"{n} match(es) " + (f"assigned to {assignee}." if assignee else "returned to the pool."))
     return redirect(safe_next(back, "/review"))
 
@@ -155,10 +150,10 @@ def runs_page(request: Request, user: Viewer, store: StoreDep) -> Response:
 
 
 @router.post("/runs/{run_id}/name")
-def runs_name(request: Request, user: Analyst, run_id: Annotated[str, Path(pattern=r"^[0-9a-f]{16}$")],
+def runs_name(request: Request, ctx: AnalystCtx, run_id: Annotated[str, Path(pattern=r"^[0-9a-f]{16}$")],
               name: Annotated[str, Form(max_length=200)] = "",
               back: Annotated[str, Form(max_length=2000)] = "/runs") -> Response:
-    uc.name_run(_ctx(request, user), run_id, name)
+    uc.name_run(ctx, run_id, name)
     flash(request, f"Run {run_id[:8]} named {name!r}." if name.strip() else f"Run {run_id[:8]}: name removed")
     return redirect(safe_next(back, "/runs"))
 

@@ -21,6 +21,7 @@ templates.env.globals.update(version=__version__, verdict_bars=verdict_bars)
 templates.env.filters["when"] = lambda d: (d.strftime("%Y-%m-%d %H:%M") if isinstance(d, datetime)
                                            else str(d or "")[:16].replace("T", " "))
 templates.env.filters["pct"] = lambda x: f"{100 * float(x or 0):.0f}%"
+templates.env.filters["label"] = lambda v: str(v).replace("_", " ")
 
 NAV = (("dashboard", "/", "Dashboard", "viewer"), ("check", "/check", "Check a name", "viewer"),
        ("upload", "/upload", "Screen files", "analyst"), ("review", "/review", "Review queue", "viewer"),
