@@ -3,7 +3,6 @@ assignment, CSV/XLSX export of the filtered rows), the runs list (names) and the
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from typing import Annotated
@@ -13,9 +12,11 @@ from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from sqlalchemy import select
 from starlette.responses import Response
 
+from laborlens import csvout
 from laborlens.api import auth
 from laborlens.api.auth import Principal
 from laborlens.api.deps import AnalystCtx, StoreDep
+from laborlens.csvout import safe_cell
 from laborlens.errors import InputError
 from laborlens.review import (
     QueueFilter,
@@ -76,14 +77,14 @@ def export(items: list[QueueItem], fmt: str, stem: str) -> Response:
         ws.title = "review queue"
         ws.append(list(EXPORT_COLUMNS))
         for r in rows:
-            ws.append(r)
+            ws.append([safe_cell(c) for c in r])  # a screened name like "=HYPERLINK(...)" stays text
         buf = io.BytesIO()
         wb.save(buf)
         disposition = f'attachment; filename="{stem}.xlsx"'
         return Response(buf.getvalue(), headers={"Content-Disposition": disposition},
                         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     buf_s = io.StringIO()
-    w = csv.writer(buf_s)
+    w = csvout.writer(buf_s)
     w.writerow(EXPORT_COLUMNS)
     w.writerows(rows)
     return Response(buf_s.getvalue(), media_type="text/csv; charset=utf-8",
