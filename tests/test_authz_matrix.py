@@ -69,6 +69,9 @@ from laborlens.api import routes_review as _review_api  # noqa: E402
 from laborlens.web import pages_review as _review_web  # noqa: E402
 
 RULES.update({**_review_api.ROUTE_ROLES, **_review_web.ROUTE_ROLES})
+from laborlens.api import docs as _docs  # noqa: E402
+
+RULES.update({k: PUBLIC for k in _docs.ROUTE_ROLES})
 # Grievances too (staff API and pages; the public intake needs no role)
 from laborlens.api import routes_grievances as _gr_api  # noqa: E402
 from laborlens.web import pages_grievances as _gr_web  # noqa: E402

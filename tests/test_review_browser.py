@@ -120,6 +120,22 @@ def test_every_top_level_page_through_the_navigation_at_390px(site) -> None:
             width = page.evaluate("document.documentElement.scrollWidth")
             wide = page.evaluate("""() => [...document.querySelectorAll('main *')]
                 .filter(e => e.getBoundingClientRect().right > 392)
-                .slice(0, 3).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))""")
+                .slice(0, 3)
+                .map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))""")
             assert width <= 390 + 1, f"{href} is {width}px wide at 390 px: {wide}"
             page.screenshot(path=str(SHOTS / f"review-390-{key}.png"), full_page=False)
+
+
+def test_api_reference_is_served_from_the_package(site) -> None:
+    server, _ = site
+    with chromium_page(1280, 900) as page:
+        external: list[str] = []
+        page.on("request", lambda r: external.append(r.url) if not r.url.startswith(server) else None)
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(server + "/docs")
+        page.wait_for_selector(".opblock-summary-path", timeout=20_000)
+        paths = page.locator(".opblock-summary-path").all_inner_texts()
+        assert "/api/review/queue" in paths and "/api/runs/{a}/diff/{b}" in paths
+        page.screenshot(path=str(SHOTS / "review-05-api-docs.png"))
+        assert external == [] and not errors, (external, errors)

@@ -107,6 +107,9 @@ def create_app(settings: Settings, *, upload_limit: int = DEFAULT_UPLOAD_LIMIT, 
     app.include_router(routes_grievances.router, responses=ERROR_RESPONSES)
     app.include_router(pages_grievances.router, include_in_schema=False)
     app.include_router(public_report.router, include_in_schema=False)
+    from laborlens.api import docs
+
+    docs.install(app)  # /docs: Swagger UI served from the package, no CDN
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     errors.install(app)
     app.add_middleware(BodyLimit, limit=BODY_LIMIT)  # inside the session: its 413 page needs one

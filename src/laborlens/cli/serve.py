@@ -45,7 +45,7 @@ def serve(
         if s.execute(select(User.id).limit(1)).first() is None:
             console.print(Text("No accounts yet: create one with `laborlens users add NAME --role admin`.",
                                style="yellow"))
-    console.print(f"laborlens on http://{host}:{port}/  (API docs: /openapi.json)")
+    console.print(f"laborlens on http://{host}:{port}/  (API reference: /docs, schema: /openapi.json)")
     uvicorn.run(application, host=host, port=port, log_level="info", proxy_headers=False)
 
 
