@@ -121,7 +121,8 @@ def test_every_top_level_page_through_the_navigation_at_390px(site) -> None:
             wide = page.evaluate("""() => [...document.querySelectorAll('main *')]
                 .filter(e => e.getBoundingClientRect().right > 392)
                 .slice(0, 3)
-                .map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))""")
+                .map(e => e.tagName + '.' + e.className + ' '
+                          + Math.round(e.getBoundingClientRect().right))""")
             assert width <= 390 + 1, f"{href} is {width}px wide at 390 px: {wide}"
             page.screenshot(path=str(SHOTS / f"review-390-{key}.png"), full_page=False)
 
