@@ -37,8 +37,8 @@ def assets_dir() -> Path | None:
 def docs_page() -> Response:
     if assets_dir() is None:
         missing = ("<!doctype html><title>laborlens API</title><p>The API reference page needs the "
-                   "swagger-ui-bundle package (<code>pip install swagger-ui-bundle==1.1.0</code>); the schema "
-                   'is at <a href="/openapi.json">/openapi.json</a>.</p>')
+                   "swagger-ui-bundle package (<code>pip install swagger-ui-bundle==1.1.0</code>); "
+                   'the schema is at <a href="/openapi.json">/openapi.json</a>.</p>')
         return HTMLResponse(missing, status_code=503)
     return HTMLResponse(_PAGE, headers={"Content-Security-Policy": _CSP})
 
