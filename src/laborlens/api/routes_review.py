@@ -18,7 +18,8 @@ from laborlens.service import review as uc
 router = APIRouter(prefix="/api", tags=["review queue, runs"])
 ROUTE_ROLES = {("GET", "/api/review/queue"): "viewer", ("POST", "/api/review/decisions"): "analyst",
                ("POST", "/api/review/assign"): "analyst", ("GET", "/api/runs"): "viewer",
-               ("POST", "/api/runs/{run_id}/name"): "analyst", ("GET", "/api/runs/{a}/diff/{b}"): "viewer"}
+               ("POST", "/api/runs/{run_id}/name"): "analyst", ("GET", "/api/runs/{a}/diff/{b}"): "viewer",
+               ("GET", "/api/search"): "viewer", ("GET", "/api/entities/{entity_id}"): "viewer"}
 Viewer = Annotated[Principal, Depends(auth.viewer)]
 Analyst = Annotated[Principal, Depends(auth.analyst)]
 
@@ -98,3 +99,19 @@ def get_diff(user: Viewer, store: StoreDep, a: str, b: str) -> dict[str, Any]:
     changed verdicts and reasons, each with why (decision, list edition, new data)."""
     (ra, res_a), (rb, res_b) = load_run_result(store, a), load_run_result(store, b)
     return diff_results(res_a, res_b, ra.label, rb.label).to_dict()
+
+
+@router.get("/search")
+def get_search(user: Viewer, store: StoreDep, q: Annotated[str, Query(max_length=200)] = "") -> dict:
+    """Parties, list entities (any edition) and runs whose id, name, alias or local name contains ``q``."""
+    from laborlens.review.search import search
+
+    return search(store, q)
+
+
+@router.get("/entities/{entity_id}")
+def get_entity(user: Viewer, store: StoreDep, entity_id: str) -> dict:
+    """One list entity: names, aliases, Chinese names, the editions it appears in, parties matched to it."""
+    from laborlens.review.search import entity_page
+
+    return entity_page(store, entity_id).to_dict()

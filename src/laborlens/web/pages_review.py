@@ -34,7 +34,8 @@ from laborlens.web.render import flash, redirect, render, safe_next
 router = APIRouter()
 ROUTE_ROLES = {("GET", "/review"): "viewer", ("POST", "/review/decide"): "analyst",
                ("POST", "/review/assign"): "analyst", ("GET", "/runs"): "viewer",
-               ("POST", "/runs/{run_id}/name"): "analyst", ("GET", "/runs/diff"): "viewer"}
+               ("POST", "/runs/{run_id}/name"): "analyst", ("GET", "/runs/diff"): "viewer",
+               ("GET", "/search"): "viewer", ("GET", "/entities/{entity_id}"): "viewer"}
 Viewer = Annotated[Principal, Depends(auth.viewer)]
 Analyst = Annotated[Principal, Depends(auth.analyst)]
 EXPORT_COLUMNS = ("party_id", "party_name", "country", "entity_id", "entity_name", "list_name", "edition",
@@ -169,3 +170,19 @@ def diff_page(request: Request, user: Viewer, store: StoreDep,
     changes = [c for c in d.changes if not kind or c.kind == kind]
     return render(request, "run_diff.html", active="runs", d=d, ra=ra, rb=rb, changes=changes, kind=kind,
                   by_kind=d.by_kind())
+
+
+@router.get("/search")
+def search_page(request: Request, user: Viewer, store: StoreDep,
+                q: Annotated[str, Query(max_length=200)] = "") -> Response:
+    from laborlens.review.search import search
+
+    return render(request, "search.html", active="search", q=q, hits=search(store, q))
+
+
+@router.get("/entities/{entity_id}")
+def entity_view(request: Request, user: Viewer, store: StoreDep,
+                entity_id: Annotated[str, Path(max_length=100)]) -> Response:
+    from laborlens.review.search import entity_page
+
+    return render(request, "entity.html", active="search", e=entity_page(store, entity_id))

@@ -25,7 +25,8 @@ templates.env.filters["label"] = lambda v: str(v).replace("_", " ")
 
 NAV = (("dashboard", "/", "Dashboard", "viewer"), ("check", "/check", "Check a name", "viewer"),
        ("upload", "/upload", "Screen files", "analyst"), ("review", "/review", "Review queue", "viewer"),
-       ("runs", "/runs", "Runs", "viewer"), ("lists", "/lists", "Lists", "viewer"),
+       ("runs", "/runs", "Runs", "viewer"), ("search", "/search", "Search", "viewer"),
+       ("lists", "/lists", "Lists", "viewer"),
        ("cases", "/cases/rrm", "Case work", "viewer"),
        ("grievances", "/grievances", "Grievances", "viewer"),
        ("audit", "/audit", "Audit log", "admin"), ("users", "/users", "Users", "admin"))
