@@ -10,6 +10,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from laborlens.settings import Settings
+from laborlens.store.keys import Keys
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -21,16 +22,26 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # pragma: no cover - trivial
     cur.close()
 
 
-class Store:
+class SqlStore:
+    """The :class:`laborlens.store.Store` contract over SQLAlchemy: SQLite by default, PostgreSQL by URL."""
+
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self.keys = Keys(settings)
         url = settings.db_url
+        args: dict = {}
         if url.startswith("sqlite"):
             settings.ensure_home()
-        self.engine: Engine = create_engine(url, future=True)
+            args["connect_args"] = {"timeout": 60}  # writers queue on SQLite's one write lock
+        self.engine: Engine = create_engine(url, future=True, **args)
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # Sessions carry the keys, so that audit.record(session, ...) signs with this installation's key.
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False, info={"keys": self.keys})
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
 
     def migrate(self) -> None:
         """Bring the schema to the latest Alembic revision (idempotent)."""
@@ -40,6 +51,7 @@ class Store:
         cfg = Config()
         cfg.set_main_option("script_location", str(MIGRATIONS))
         cfg.attributes["engine"] = self.engine
+        cfg.attributes["keys"] = self.keys  # 0005 re-keys an existing audit chain
         command.upgrade(cfg, "head")
 
     @contextmanager
@@ -54,7 +66,7 @@ class Store:
                 raise
 
 
-def open_store(settings: Settings) -> Store:
-    store = Store(settings)
+def open_store(settings: Settings) -> SqlStore:
+    store = SqlStore(settings)
     store.migrate()
     return store
