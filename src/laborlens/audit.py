@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from laborlens.store.db import write_lock
 from laborlens.store.keys import KeyProblem, key_id
 from laborlens.store.models import AuditEvent, AuditHead
 
@@ -58,13 +59,7 @@ def _now() -> datetime:
 
 
 def _lock_head(s: Session) -> AuditHead:
-    conn = s.connection()
-    if conn.dialect.name == "sqlite":
-        # pysqlite opens its transaction lazily, at the first write: a read of the head before that would see
-        # a snapshot another writer may already have moved past. Take the write lock before reading.
-        raw = conn.connection.driver_connection
-        if raw is not None and not raw.in_transaction:
-            raw.execute("BEGIN IMMEDIATE")
+    write_lock(s)  # SQLite: BEGIN IMMEDIATE; PostgreSQL: the FOR UPDATE below
     head = s.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()
                      .execution_options(populate_existing=True)).scalar()
     if head is None:

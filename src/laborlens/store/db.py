@@ -66,6 +66,19 @@ class SqlStore:
                 raise
 
 
+def write_lock(s: Session) -> None:
+    """Take the database's write lock before reading what a write depends on.
+
+    PostgreSQL locks rows (``SELECT ... FOR UPDATE``) and needs nothing here. pysqlite opens its transaction
+    lazily at the first write, so a read before it may see a snapshot another writer has already moved
+    past: ``BEGIN IMMEDIATE`` queues this unit of work behind the current writer instead."""
+    conn = s.connection()
+    if conn.dialect.name == "sqlite":
+        raw = conn.connection.driver_connection
+        if raw is not None and not raw.in_transaction:
+            raw.execute("BEGIN IMMEDIATE")
+
+
 def open_store(settings: Settings) -> SqlStore:
     store = SqlStore(settings)
     store.migrate()

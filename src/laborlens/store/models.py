@@ -106,6 +106,7 @@ class User(Base):
     # TOTP secret sealed with the auth key (AES-GCM, bound to the user id); "" when not enrolled
     totp_sealed: Mapped[str] = mapped_column(Text, default="", server_default="")
     totp_enabled: Mapped[bool] = mapped_column(default=False)
+    totp_last_step: Mapped[int] = mapped_column(Integer, default=0)  # a code is accepted once
 
 
 class ApiToken(Base):

@@ -89,6 +89,7 @@ def upgrade() -> None:
     with op.batch_alter_table("users") as b:
         b.add_column(sa.Column("totp_sealed", sa.Text(), nullable=False, server_default=""))
         b.add_column(sa.Column("totp_enabled", sa.Boolean(), nullable=False, server_default=sa.false()))
+        b.add_column(sa.Column("totp_last_step", sa.Integer(), nullable=False, server_default="0"))
     op.create_table("user_sessions", sa.Column("id_sha256", sa.String(64), primary_key=True),
                     sa.Column("user_id", sa.Integer(), sa.ForeignKey("users.id"), nullable=False, index=True),
                     sa.Column("created_at", sa.DateTime(), nullable=False),
@@ -110,6 +111,7 @@ def downgrade() -> None:
     op.drop_table("signin_failures")
     op.drop_table("user_sessions")
     with op.batch_alter_table("users") as b:
+        b.drop_column("totp_last_step")
         b.drop_column("totp_enabled")
         b.drop_column("totp_sealed")
     # Back to the unkeyed chain, re-computed in seq order (what 0004's code verifies).
