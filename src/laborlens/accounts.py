@@ -89,8 +89,9 @@ def check_password(s: Session, username: str, password: str) -> User | None:
     unknown and disabled users are verified against a dummy hash."""
     u = s.execute(select(User).where(User.username == username)).scalar()
     stored = u.password_hash if u is not None and not u.disabled else _dummy()
+    ok: bool
     try:
-        ok = _hasher.verify(stored, password)
+        ok = bool(_hasher.verify(stored, password))
     except (VerificationError, InvalidHashError):
         ok = False
     if not ok or u is None or u.disabled:

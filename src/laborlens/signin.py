@@ -111,6 +111,10 @@ def _failed(s: Session, settings: Settings, key: str) -> None:
 def _new_session(s: Session, settings: Settings, user: User, pending: bool) -> str:
     sid = secrets.token_urlsafe(32)
     now = _now()
+    # housekeeping, so neither table grows without bound: sessions a day past their end, quiet throttle keys
+    s.execute(delete(UserSession).where(UserSession.expires_at < now - timedelta(days=1)))
+    s.execute(delete(SigninFailures).where(SigninFailures.updated_at < now - RESET_AFTER,
+                                           SigninFailures.blocked_until < now))
     hours = 0.25 if pending else settings.session_hours  # a pending session only lives for the second step
     s.add(UserSession(id_sha256=_digest(sid), user_id=user.id, created_at=now,
                       expires_at=now + timedelta(hours=hours), mfa_pending=pending))
