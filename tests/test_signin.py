@@ -103,8 +103,8 @@ def test_cookies_are_secure_off_loopback_by_default(settings, monkeypatch):
 
 @pytest.fixture()
 def lib(backend, monkeypatch):
-    """A store on the backend with a viewer, an analyst and a fast back-off (0.5 s, doubling)."""
-    monkeypatch.setenv("LABORLENS_SIGNIN_BACKOFF_SECONDS", "0.5")
+    """A store on the backend with a viewer, an analyst and a short back-off (1 s, doubling)."""
+    monkeypatch.setenv("LABORLENS_SIGNIN_BACKOFF_SECONDS", "1")
     from laborlens.settings import Settings
 
     store = open_store(Settings())
@@ -121,13 +121,13 @@ def test_back_off_grows_and_ends_instead_of_locking_out(lib):
             signin.sign_in(lib, "vic", WRONG, "10.0.0.1")
     with pytest.raises(signin.TooManyAttempts) as first:  # even the right password must wait now
         signin.sign_in(lib, "vic", PASSWORD, "10.0.0.1")
-    assert 0 < first.value.wait <= 0.5
+    assert 0 < first.value.wait <= 1.0
     time.sleep(first.value.wait + 0.05)
     with pytest.raises(AuthError):  # allowed again; this failure doubles the wait
         signin.sign_in(lib, "vic", WRONG, "10.0.0.1")
     with pytest.raises(signin.TooManyAttempts) as second:
         signin.sign_in(lib, "vic", PASSWORD, "10.0.0.1")
-    assert 0.5 < second.value.wait <= 1.0
+    assert 1.0 < second.value.wait <= 2.0
     time.sleep(second.value.wait + 0.05)
     assert signin.sign_in(lib, "vic", PASSWORD, "10.0.0.1").user.username == "vic"
     with lib.session() as s:  # success forgets the failures
@@ -203,9 +203,12 @@ def test_unknown_users_cost_the_same_argon2_check(app, users, monkeypatch):
             accounts.check_password(s, name, WRONG)
         return time.perf_counter() - t
 
-    known = statistics.median(timed("analyst") for _ in range(5))
-    unknown = statistics.median(timed("no-such-user") for _ in range(5))
-    assert 0.5 < unknown / known < 2.0, (known, unknown)
+    known, unknown = [], []
+    for _ in range(7):  # interleaved, so load from elsewhere on the machine hits both alike
+        known.append(timed("analyst"))
+        unknown.append(timed("no-such-user"))
+    ratio = statistics.median(unknown) / statistics.median(known)
+    assert 1 / 3 < ratio < 3, (known, unknown)  # issue 11 measured 6 ms against 133 ms before the dummy
 
 
 # --- two-factor --------------------------------------------------------------------------------------------

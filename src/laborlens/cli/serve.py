@@ -98,11 +98,12 @@ def token(
 def list_() -> None:
     """Every account with its role."""
     table = Table(title="Users", title_justify="left")
-    for col in ("user", "role", "created (UTC)", "disabled"):
+    for col in ("user", "role", "created (UTC)", "two-factor", "disabled"):
         table.add_column(col)
     with store().session() as s:
         for u in accounts.list_users(s):
-            table.add_row(Text(u.username), u.role, f"{u.created_at:%Y-%m-%d %H:%M}", "yes" if u.disabled else "")
+            table.add_row(Text(u.username), u.role, f"{u.created_at:%Y-%m-%d %H:%M}",
+                          "totp" if u.totp_enabled else "", "yes" if u.disabled else "")
     console.print(table)
 
 
