@@ -1,5 +1,5 @@
-"""`laborlens audit verify / export / head`: exit 0 for a valid chain, 2 for a broken one with the event and the
-reason; exports carry the signed head and verify offline; the key lives outside the database, 0600."""
+"""`laborlens audit verify / export / head`: exit 0 for a valid chain, 2 for a broken one with the event and
+the reason; exports carry the signed head and verify offline; the key lives outside the database, 0600."""
 
 from __future__ import annotations
 
@@ -68,7 +68,8 @@ def test_csv_export_ends_with_the_head(cli, logged, tmp_path):
     assert cli("audit", "export", "-o", out, "--format", "csv").exit_code == 0
     rows = list(csv.DictReader(io.StringIO(out.read_text())))
     assert [r["seq"] for r in rows[:-1]] == ["1", "2", "3", "4"]
-    assert rows[-1]["action"] == "audit.head" and rows[-1]["seq"] == "4" and rows[-1]["hash"] == rows[-2]["hash"]
+    head = rows[-1]
+    assert head["action"] == "audit.head" and head["seq"] == "4" and head["hash"] == rows[-2]["hash"]
     assert cli("audit", "export", "-o", out, "--format", "xml").exit_code == 2
 
 
