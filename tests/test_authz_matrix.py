@@ -40,10 +40,16 @@ RULES: dict[tuple[str, str], str] = {
     ("GET", "/api/users"): "admin",
     ("POST", "/api/users"): "admin",
     ("GET", "/openapi.json"): PUBLIC,
+    ("POST", "/api/session"): PUBLIC,
+    ("POST", "/api/session/totp"): PUBLIC,  # needs a pending session, not a role
+    ("POST", "/api/session/signout"): "viewer",
+    ("POST", "/api/session/password"): "viewer",
     # pages
     ("GET", "/signin"): PUBLIC,
     ("POST", "/signin"): PUBLIC,
     ("POST", "/signout"): PUBLIC,  # needs the session's CSRF token, not a role
+    ("GET", "/signin/totp"): PUBLIC,  # answers only a pending session
+    ("POST", "/signin/totp"): PUBLIC,
     ("GET", "/"): "viewer",
     ("GET", "/check"): "viewer",
     ("GET", "/upload"): "analyst",
