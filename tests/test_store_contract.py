@@ -85,7 +85,8 @@ def test_screening_data_loads_all_or_nothing_and_feeds_findings_and_decisions(st
 
 @on_every_backend
 def test_case_work_creates_cases_and_appends_events_with_versions(store, backend):
-    from laborlens.cases import Conflict, rrm
+    from laborlens.cases import Conflict
+    from laborlens.cases.rrm import lifecycle as rrm
     from laborlens.cases import defenders as dfn
     from laborlens.cases.crypto import KeyRing
 
