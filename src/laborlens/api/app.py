@@ -85,11 +85,12 @@ def create_app(settings: Settings, *, upload_limit: int = DEFAULT_UPLOAD_LIMIT, 
     app.state.throttle = SigninThrottle()
     runner.recover()
 
-    from laborlens.api import routes_admin, routes_jobs, routes_screen
+    from laborlens.api import routes_admin, routes_jobs, routes_screen, routes_yente
     from laborlens.web import pages_admin, pages_jobs, pages_main
 
     for r in (routes_screen.router, routes_jobs.router, routes_admin.router):
         app.include_router(r, responses=ERROR_RESPONSES)
+    app.include_router(routes_yente.router)  # its own error shape (yente's)
     for r in (pages_main.router, pages_jobs.router, pages_admin.router):
         app.include_router(r, include_in_schema=False)
     # Case work (RRM petitions, defenders, missions, safeguards, progress review) on the same roles

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, StreamingResponse
 
 from laborlens import jobs
 from laborlens.api import auth, results, views
@@ -103,3 +103,20 @@ def evidence(user: Viewer, job_id: JobId, store: StoreDep) -> FileResponse:
     uploaded input files."""
     return FileResponse(views.evidence_pack(store, job_id, user.username), media_type="application/zip",
                         filename=f"laborlens-{job_id}-evidence.zip")
+
+
+@router.get("/{job_id}/findings.ftm.json", responses={200: {"content": {"application/x-ndjson": {}}}},
+            response_class=StreamingResponse)
+def findings_ftm(user: Viewer, job_id: JobId, store: StoreDep) -> StreamingResponse:
+    """The job's parties with findings as FollowTheMoney JSON lines: a ``Company`` per party (findings in
+    ``notes``) and an ``UnknownLink`` from a party to each listed entity its name matches."""
+    import json
+
+    from laborlens.ftm.export import finding_entities
+
+    result = jobs.load_result(store, job_id)
+    views.record_download(store, user.username, job_id, "findings.ftm.json")
+    lines = (json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n" for e in finding_entities(result))
+    return StreamingResponse(lines, media_type="application/x-ndjson",
+                             headers={"Content-Disposition":
+                                      f'attachment; filename="{job_id}-findings.ftm.json"'})

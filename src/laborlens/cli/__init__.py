@@ -11,6 +11,7 @@ from laborlens.cli import matching as _matching  # noqa: E402,F401
 from laborlens.cli import screening as _screening  # noqa: E402,F401
 from laborlens.cli import serve as _serve  # noqa: E402,F401
 from laborlens.cli import cases as _cases  # noqa: E402,F401
+from laborlens.cli import ecosystem as _ecosystem  # noqa: E402,F401
 
 __all__ = ["app", "main"]
 
