@@ -47,3 +47,60 @@ def ftm_findings(
         raise InputError(f"cannot read a screening result: {exc}", file=str(result)) from None
     n = write_jsonl_file(finding_entities(data), out)
     console.print(Text(f"wrote {n} FtM entities to {out}"))
+
+
+# --- lists update --------------------------------------------------------------------------------------
+
+from laborlens.cli.lists import SHOWN, lists_app  # noqa: E402
+
+
+def cli_context():
+    """The operator at the machine acts as admin, as for every other CLI command (actor ``cli``)."""
+    from laborlens.accounts import Principal
+    from laborlens.cli.app import settings
+    from laborlens.service.context import Context
+
+    s = settings()
+    from laborlens.store import open_store
+
+    return Context(settings=s, store=open_store(s), principal=Principal(0, "cli", "admin", "cli"))
+
+
+@lists_app.command("update")
+def lists_update(
+    name: str = typer.Argument(..., help="uflpa (DHS Entity List page), wro (CBP CSV) or ilab (ILAB list)."),
+    url: str | None = typer.Option(None, "--url", help="Download from here instead of the agency's address "
+                                   "(a landing page is searched for the data file's link)."),
+    force: bool = typer.Option(False, "--force", help="Record a download that looks wrong (far fewer "
+                               "entities than the current edition, too few tables)."),
+) -> None:
+    """Download the official publication of a list, check it, and record it as a new edition with a diff."""
+    from laborlens.refdata.update import update_list
+
+    r = update_list(cli_context(), name, url, force)
+    for w in r.warnings:
+        console.print(Text(f"warning: {w}", style="yellow"))
+    if r.unchanged:
+        console.print(Text(f"{name}: the publication at {r.url} is the same as the current edition; "
+                           f"nothing recorded (kept as {r.saved.name})"))
+        return
+    console.print(Text(f"{name}: downloaded {r.url} ({r.entities} entries; previous edition {r.previous})",
+                       style="bold"))
+    if r.imported is not None:
+        rep = r.imported
+        console.print(Text(f"recorded {rep.edition.label}: added {len(rep.added)}, "
+                           f"removed {len(rep.removed)}, renamed {len(rep.renamed)}, "
+                           f"updated {len(rep.updated)}"))
+        for title, rows, mark in (("added", rep.added, "+"), ("removed", rep.removed, "-")):
+            for eid, n in rows[:SHOWN]:
+                console.print(Text(f"  {mark} {eid}  {n}"))
+            if len(rows) > SHOWN:
+                console.print(Text(f"  ... and {len(rows) - SHOWN} more {title}"))
+        console.print(Text(f"undo with `laborlens lists rollback {name}`", style="dim"))
+    elif r.ilab_diff is not None:
+        d = r.ilab_diff
+        console.print(Text(f"recorded ILAB edition: added {len(d['added'])}, removed {len(d['removed'])}, "
+                           f"flags changed {len(d['changed'])}; screening reads it from now on"))
+        for title, mark in (("added", "+"), ("removed", "-"), ("changed", "~")):
+            for item in d[title][:SHOWN]:
+                console.print(Text(f"  {mark} {item}"))
