@@ -40,6 +40,8 @@ RULES: dict[tuple[str, str], str] = {
     ("GET", "/api/users"): "admin",
     ("POST", "/api/users"): "admin",
     ("GET", "/api/jobs/{job_id}/findings.ftm.json"): "viewer",
+    ("POST", "/api/jobs/{job_id}/cancel"): "analyst",
+    ("POST", "/api/jobs/{job_id}/retry"): "analyst",
     ("POST", "/api/yente/match/{dataset}"): "viewer",
     ("GET", "/api/yente/search/{dataset}"): "viewer",
     ("GET", "/api/yente/entities/{entity_id}"): "viewer",

@@ -18,6 +18,7 @@ class Settings(BaseSettings):
     home: Path = Field(default_factory=lambda: Path.home() / ".laborlens")
     db: str | None = None
     workers: int = 0  # 0 means "all cores"
+    queue: str | None = None  # redis://… : background jobs go on an RQ queue run by `laborlens worker`
 
     @property
     def db_url(self) -> str:

@@ -18,7 +18,7 @@ from laborlens.api.auth import SigninThrottle, secret_key
 from laborlens.api.deps import MatcherCache
 from laborlens.api.limits import BodyLimit
 from laborlens.api.models import ErrorOut
-from laborlens.jobs import JobRunner, ScreenFn
+from laborlens.jobs import ScreenFn, runner_for
 from laborlens.settings import Settings
 from laborlens.store import open_store
 
@@ -66,7 +66,7 @@ def create_app(settings: Settings, *, upload_limit: int = DEFAULT_UPLOAD_LIMIT, 
     """Build the app over ``settings`` (store migrated, session key made on first use). ``screen`` replaces
     :func:`laborlens.screen.screen_dir` for jobs (tests); ``https_only`` marks the session cookie Secure."""
     store = open_store(settings)
-    runner = JobRunner(store, settings, workers=job_workers, screen=screen)
+    runner = runner_for(store, settings, workers=job_workers, screen=screen)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -10,7 +10,7 @@ from fastapi.responses import FileResponse, StreamingResponse
 from laborlens import jobs
 from laborlens.api import auth, results, views
 from laborlens.api.auth import Principal
-from laborlens.api.deps import SettingsDep, StoreDep
+from laborlens.api.deps import RunnerDep, SettingsDep, StoreDep
 from laborlens.api.models import FindingList, JobList, JobOut, PartyDetail, VerdictDetail, VerdictPage
 
 router = APIRouter(prefix="/api/jobs", tags=["jobs"])
@@ -120,3 +120,22 @@ def findings_ftm(user: Viewer, job_id: JobId, store: StoreDep) -> StreamingRespo
     return StreamingResponse(lines, media_type="application/x-ndjson",
                              headers={"Content-Disposition":
                                       f'attachment; filename="{job_id}-findings.ftm.json"'})
+
+
+def _context(user: Principal, settings: SettingsDep, store: StoreDep):
+    from laborlens.service.context import Context
+
+    return Context(settings=settings, store=store, principal=user)
+
+
+@router.post("/{job_id}/cancel", response_model=JobOut)
+def cancel(user: Analyst, job_id: JobId, store: StoreDep, settings: SettingsDep, runner: RunnerDep) -> dict:
+    """Cancel a queued or running job (409 once it has ended). A running job stops at once where the
+    server or worker owns its process, else at its next progress step."""
+    return runner.cancel(_context(user, settings, store), job_id).to_dict()
+
+
+@router.post("/{job_id}/retry", response_model=JobOut, status_code=202)
+def retry(user: Analyst, job_id: JobId, store: StoreDep, settings: SettingsDep, runner: RunnerDep) -> dict:
+    """Run a failed or cancelled job again on the same uploaded files (409 otherwise)."""
+    return runner.retry(_context(user, settings, store), job_id).to_dict()

@@ -160,7 +160,8 @@ def search(user: Viewer, dataset: str, store: StoreDep, matcher: MatcherDep,
         raise InputError("Invalid schema", column="schema")
     entries = _dataset_entries(store, dataset)
     allowed = _filter(entries, datasets, [])
-    if not model.get(matching.LISTED_SCHEMA).is_a(wanted):
+    listed = model.get(matching.LISTED_SCHEMA)
+    if listed is None or not listed.is_a(wanted):
         allowed = set()
     total, results = matching.search(matcher, entries, q, limit=limit, offset=offset, datasets=allowed,
                                      countries={c.lower() for c in countries})

@@ -104,3 +104,23 @@ def lists_update(
         for title, mark in (("added", "+"), ("removed", "-"), ("changed", "~")):
             for item in d[title][:SHOWN]:
                 console.print(Text(f"  {mark} {item}"))
+
+
+# --- worker --------------------------------------------------------------------------------------------
+
+@app.command()
+def worker(
+    queue: str | None = typer.Option(None, "--queue", help="Redis URL (default: $LABORLENS_QUEUE)."),
+    burst: bool = typer.Option(False, "--burst", help="Exit when the queue is empty."),
+    name: str | None = typer.Option(None, "--name", help="Worker name shown in RQ (default: host and pid)."),
+) -> None:
+    """Run background screening jobs from the queue (RQ on Redis), apart from the web process."""
+    from laborlens.cli.app import settings
+    from laborlens.jobqueue import work
+
+    url = queue or settings().queue
+    if not url:
+        raise InputError("no queue: set LABORLENS_QUEUE=redis://HOST:6379/0 or pass --queue",
+                         column="--queue")
+    console.print(Text(f"laborlens worker on {url} (store {settings().db_url.split('@')[-1]})"))
+    work(url, burst=burst, name=name)
