@@ -124,3 +124,54 @@ def worker(
                          column="--queue")
     console.print(Text(f"laborlens worker on {url} (store {settings().db_url.split('@')[-1]})"))
     work(url, burst=burst, name=name)
+
+
+# --- bench scale ---------------------------------------------------------------------------------------
+
+from laborlens.cli.matching import bench_app  # noqa: E402
+
+
+@bench_app.command("scale")
+def bench_scale(
+    max_names: int = typer.Option(5_000_000, "--max-names", help="Largest matching size (10k…5M)."),
+    max_links: int = typer.Option(10_000_000, "--max-links", help="Largest screening size (100k, 1M, 10M)."),
+    engines: str = typer.Option("local,duckdb,spark", "--engines", help="Comma-separated engines."),
+    out: Path = typer.Option(Path("bench-scale"), "--out", "-o", help="Folder for scale.csv/.md/.png/.svg."),
+    name_sizes: str | None = typer.Option(None, "--name-sizes", help="Override: comma-separated sizes."),
+    link_sizes: str | None = typer.Option(None, "--link-sizes", help="Override: comma-separated sizes."),
+) -> None:
+    """Matching and screening by size and engine: time and peak memory (whole process tree), table + plot."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from laborlens.engines import ENGINES
+    from laborlens.engines.bench_scale import LINK_SIZES, NAME_SIZES, run
+
+    chosen = [e.strip() for e in engines.split(",") if e.strip()]
+    bad = [e for e in chosen if e not in ENGINES]
+    if bad:
+        raise InputError(f"unknown engine {bad[0]!r}; use {', '.join(ENGINES)}", column="--engines")
+
+    def sizes(text: str | None, default: tuple[int, ...], opt: str) -> tuple[int, ...]:
+        try:
+            return tuple(int(x) for x in text.split(",")) if text else default
+        except ValueError:
+            raise InputError(f"{text!r} is not a comma-separated list of sizes", column=opt) from None
+
+    def say(r: dict) -> None:
+        sec = "failed" if r.get("seconds") is None else f"{r['seconds']:.1f} s"
+        console.print(Text(f"  {r['task']} {r['engine']} {r['size']:,}: {sec}, {r['peak_mib']} MiB"))
+
+    rows = run(max_names, max_links, chosen, out, say, sizes(name_sizes, NAME_SIZES, "--name-sizes"),
+               sizes(link_sizes, LINK_SIZES, "--link-sizes"))
+    t = Table(title="Scale: time and peak memory by engine")
+    for col in ("task", "engine", "size", "seconds", "µs/item", "peak MiB", "x size", "x time"):
+        t.add_column(col)
+    for r in rows:
+        first = next(x for x in rows if x["task"] == r["task"] and x["engine"] == r["engine"])
+        sec, s0 = r.get("seconds"), first.get("seconds")
+        t.add_row(r["task"], r["engine"], f"{r['size']:,}", "—" if sec is None else f"{sec:.1f}",
+                  "—" if sec is None else f"{sec / r['size'] * 1e6:.1f}", str(r["peak_mib"]),
+                  f"{r['size'] / first['size']:.0f}", "—" if not (sec and s0) else f"{sec / s0:.1f}")
+    Console(width=200).print(t)
+    console.print(Text(f"written: {out}/scale.csv, scale.md, scale.png, scale.svg"))
