@@ -58,7 +58,8 @@ class SparkEngine(JoinEngine):
         rows = sorted({(n, p.country, p.address) for p in parties for n in (p.name, p.name_local)
                        if n and n.strip()})
         answers = score_in_spark(self.backend.spark, matcher, rows)
-        return list_findings(parties, AnsweredMatcher(matcher, answers), decisions)
+        answered: Any = AnsweredMatcher(matcher, answers)  # a Matcher to list_findings (duck-typed)
+        return list_findings(parties, answered, decisions)
 
 
 def get_engine(name: str, *, spark_master: str | None = None, spark_conf: dict[str, str] | None = None,

@@ -58,7 +58,10 @@ class DuckBackend:
 
     def create(self, name: str, sql: str, count: bool = True) -> int:
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
-        return int(self.con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]) if count else -1
+        if not count:
+            return -1
+        row = self.con.execute(f"SELECT count(*) FROM {name}").fetchone()
+        return int(row[0]) if row else 0
 
     def view(self, name: str, sql: str) -> None:
         self.con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {sql}")

@@ -23,6 +23,8 @@ UPSTREAM_BATCH = 2000  # up to this many shipments, every upstream summary is fo
 
 class JoinGraph(SupplyGraph):
     backend: Backend
+    _inputs: np.ndarray
+    _upstream: dict[int, list[tuple[int, int]]] | None
 
     @classmethod
     def from_graph(cls, g: SupplyGraph, backend: Backend) -> JoinGraph:
@@ -30,7 +32,7 @@ class JoinGraph(SupplyGraph):
         self.__dict__.update(g.__dict__)  # the local build: node numbering, CSR edges, shipment nodes
         self.backend = backend
         self._inputs = np.bincount(g.adj.indices, minlength=g.n_nodes) > 0  # in-degree > 0
-        self._upstream: dict[int, list[tuple[int, int]]] | None = None
+        self._upstream = None
         coo = g.adj.tocoo()
         backend.put("ll_edges", {"src": coo.row.astype(np.int64), "tgt": coo.col.astype(np.int64)})
         backend.put("ll_ships", {"node": np.unique(g.ship_node).astype(np.int64)})
