@@ -151,6 +151,8 @@ def _plot(rows: list[dict], out_dir: Path) -> None:
             ax.grid(True, which="both", alpha=0.3)
             if ax.lines:
                 ax.legend()
+            else:
+                ax.text(0.5, 0.5, "not run", transform=ax.transAxes, ha="center", color="grey")
     fig.tight_layout()
     fig.savefig(out_dir / "scale.png", dpi=110)
     fig.savefig(out_dir / "scale.svg")
