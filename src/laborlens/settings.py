@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     signin_backoff_seconds: float = 1.0  # first wait; doubles with every further failure
     signin_backoff_max_seconds: float = 900.0
     secure_cookies: bool | None = None  # None: Secure unless serving on a loopback address
+    queue: str | None = None  # redis://… : background jobs go on an RQ queue run by `laborlens worker`
 
     @property
     def db_url(self) -> str:

@@ -18,7 +18,7 @@ from laborlens.api.auth import secret_key
 from laborlens.api.deps import MatcherCache
 from laborlens.api.limits import BodyLimit
 from laborlens.api.models import ErrorOut
-from laborlens.jobs import JobRunner, ScreenFn
+from laborlens.jobs import ScreenFn, runner_for
 from laborlens.settings import Settings
 from laborlens.store import open_store
 
@@ -73,7 +73,7 @@ def create_app(settings: Settings, *, upload_limit: int = DEFAULT_UPLOAD_LIMIT, 
     if https_only is None:
         https_only = not host.startswith(LOOPBACK)
     store = open_store(settings)
-    runner = JobRunner(store, settings, workers=job_workers, screen=screen)
+    runner = runner_for(store, settings, workers=job_workers, screen=screen)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -92,11 +92,12 @@ def create_app(settings: Settings, *, upload_limit: int = DEFAULT_UPLOAD_LIMIT, 
     app.state.secure_cookies = https_only
     runner.recover()
 
-    from laborlens.api import routes_admin, routes_jobs, routes_screen, routes_session
+    from laborlens.api import routes_admin, routes_jobs, routes_screen, routes_session, routes_yente
     from laborlens.web import pages_admin, pages_jobs, pages_main
 
     for r in (routes_screen.router, routes_jobs.router, routes_admin.router, routes_session.router):
         app.include_router(r, responses=ERROR_RESPONSES)
+    app.include_router(routes_yente.router)  # its own error shape (yente's)
     for r in (pages_main.router, pages_jobs.router, pages_admin.router):
         app.include_router(r, include_in_schema=False)
     # Case work (RRM petitions, defenders, missions, safeguards, progress review) on the same roles

@@ -60,7 +60,7 @@ class JobOut(BaseModel):
     id: str
     created_at: str
     actor: str
-    status: Literal["queued", "running", "done", "failed"]
+    status: Literal["queued", "running", "done", "failed", "cancelled"]
     progress: float
     message: str
     summary: dict[str, Any]

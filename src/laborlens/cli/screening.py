@@ -17,13 +17,13 @@ from laborlens.errors import InputError
 _WIDE = Console(width=200)  # benchmark tables are read in logs: never wrap them
 
 
-def run_screen(data_dir: Path, out: Path, pdf: bool, bom: Path | None = None) -> dict:
+def run_screen(data_dir: Path, out: Path, pdf: bool, bom: Path | None = None, engine=None) -> dict:
     from laborlens.screen import screen_dir
 
     with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console,
                   transient=True) as prog:
         task = prog.add_task("screening", total=1.0)
-        summary = screen_dir(data_dir, out, settings(), pdf=pdf, bom=bom,
+        summary = screen_dir(data_dir, out, settings(), pdf=pdf, bom=bom, engine=engine,
                              progress=lambda f, msg: prog.update(task, completed=f, description=msg))
     t = Table(title=f"Screened {summary['shipments']} shipments ({summary['parties']} parties, "
                     f"{summary['links']} links)")
@@ -48,11 +48,22 @@ def screen(
     out: Annotated[Path, typer.Option("-o", "--out", help="output folder")],
     pdf: Annotated[bool, typer.Option(help="also render report.pdf (WeasyPrint)")] = False,
     bom: Annotated[Path | None, typer.Option(help="bom.csv (output,input[,ratio]) extending the input map")] = None,
+    engine: Annotated[str, typer.Option(help="local, duckdb or spark (see README: Spark and DuckDB)")] = "local",
+    spark_master: Annotated[str | None, typer.Option(help="Spark master URL (default local[*])")] = None,
 ) -> None:
     """Screen shipments: list matches, XUAR locations, sectors, ILAB, WRO scopes, traced through every tier."""
+    from laborlens.engines import get_engine
+    from laborlens.engines.tables import parquet_inputs, write_parquet_outputs
+
     if not data_dir.is_dir():
         raise InputError("not a folder", file=str(data_dir))
-    run_screen(data_dir, out, pdf, bom)
+    eng = get_engine(engine, spark_master=spark_master)
+    try:
+        with parquet_inputs(data_dir) as readable:
+            run_screen(readable, out, pdf, bom, engine=None if engine == "local" else eng)
+        write_parquet_outputs(out, data_dir)
+    finally:
+        eng.close()
 
 
 @bench_app.command("screen")
