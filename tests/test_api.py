@@ -338,6 +338,8 @@ def test_audit_chain_verifies_and_detects_an_edited_row(client, users, app):
     assert json.loads(exported.content)["chain"]["first_bad_id"] == victim
     rows = list(csv.DictReader(io.StringIO(client.get("/api/audit/export", headers=h,
                                                       params={"format": "csv"}).text)))
+    head_row = rows.pop()  # the signed head closes the CSV export
+    assert head_row["action"] == "audit.head" and int(head_row["seq"]) == len(rows)
     assert {r["chain"] for r in rows if int(r["id"]) < victim} == {"ok"}
     assert {r["chain"] for r in rows if int(r["id"]) >= victim} == {"broken"}
     assert client.get("/api/audit/export", headers=h, params={"format": "xml"}).status_code == 422

@@ -39,11 +39,24 @@ RULES: dict[tuple[str, str], str] = {
     ("GET", "/api/audit/export"): "admin",
     ("GET", "/api/users"): "admin",
     ("POST", "/api/users"): "admin",
+    ("GET", "/api/jobs/{job_id}/findings.ftm.json"): "viewer",
+    ("POST", "/api/jobs/{job_id}/cancel"): "analyst",
+    ("POST", "/api/jobs/{job_id}/retry"): "analyst",
+    ("POST", "/api/yente/match/{dataset}"): "viewer",
+    ("GET", "/api/yente/search/{dataset}"): "viewer",
+    ("GET", "/api/yente/entities/{entity_id}"): "viewer",
+    ("GET", "/api/yente/datasets/{dataset}/entities.ftm.json"): "viewer",
     ("GET", "/openapi.json"): PUBLIC,
+    ("POST", "/api/session"): PUBLIC,
+    ("POST", "/api/session/totp"): PUBLIC,  # needs a pending session, not a role
+    ("POST", "/api/session/signout"): "viewer",
+    ("POST", "/api/session/password"): "viewer",
     # pages
     ("GET", "/signin"): PUBLIC,
     ("POST", "/signin"): PUBLIC,
     ("POST", "/signout"): PUBLIC,  # needs the session's CSRF token, not a role
+    ("GET", "/signin/totp"): PUBLIC,  # answers only a pending session
+    ("POST", "/signin/totp"): PUBLIC,
     ("GET", "/"): "viewer",
     ("GET", "/check"): "viewer",
     ("GET", "/upload"): "analyst",
@@ -102,7 +115,8 @@ def test_every_route_has_a_rule(settings):
 def _request(path: str, method: str, job_id: str) -> dict:
     """A plausible request for the route: real ids, a small valid body."""
     url = (path.replace("{job_id}", job_id).replace("{shipment_id}", "SH1").replace("{party_id}", "S3")
-           .replace("{name}", "verdicts.csv").replace("{list_name}", "uflpa"))
+           .replace("{name}", "verdicts.csv").replace("{list_name}", "uflpa")
+           .replace("{dataset}", "default").replace("{entity_id}", "uflpa-001"))
     if url == "/static":
         url = "/static/app.css"
     kw: dict = {}
@@ -110,6 +124,8 @@ def _request(path: str, method: str, job_id: str) -> dict:
         bodies = {
             "/api/screen/name": {"json": {"name": "Hoshine Silicon"}},
             "/api/screen/batch": {"json": {"names": [{"name": "Hoshine Silicon"}]}},
+            "/api/yente/match/default": {"json": {"queries": {"q": {"schema": "Company",
+                                                                      "properties": {"name": ["Hoshine"]}}}}},
             "/api/decisions": {"json": {"party_name": "A", "entity_id": "uflpa-001", "list_name": "uflpa",
                                         "verdict": "dismissed"}},
             "/api/users": {"json": {"username": next(_user_names), "password": "a long password",

@@ -3,10 +3,12 @@ analyst who is not assigned to it (identity hidden) and by the admin (identity s
 
 from __future__ import annotations
 
+import time
+
 from browser import ARTIFACTS, chromium_page
 from test_browser import PASSWORD, server  # noqa: F401  (the uvicorn fixture and the analyst "ana")
 
-from laborlens import accounts, audit
+from laborlens import accounts, audit, totp
 from laborlens.cases.crypto import KeyRing
 from laborlens.cases.defenders import Identity, open_case
 from laborlens.cases.rrm.real import load_real_cases
@@ -15,12 +17,21 @@ SHOTS = ARTIFACTS / "screenshots"
 NAME = "Rosa Quintero Example"
 
 
-def _sign_in(page, base: str, user: str, password: str) -> None:
+def _sign_in(page, base: str, user: str, password: str, totp_secret: str = "") -> None:
     page.goto(base + "/signin")
     page.get_by_label("User name").fill(user)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
+    if totp_secret:  # admins answer the two-factor step with their authenticator's code
+        import pyotp
+
+        assert "/signin/totp" in page.url
+        t = pyotp.TOTP(totp_secret)
+        page.get_by_label("6-digit code or a recovery code").fill(t.at(time.time() + t.interval))
+        page.screenshot(path=str(SHOTS / "19-signin-totp.png"))
+        page.get_by_role("button", name="Verify").click()
+        page.wait_for_load_state()
 
 
 def test_rrm_board_and_defender_case_need_to_know(server, settings):  # noqa: F811
@@ -30,6 +41,8 @@ def test_rrm_board_and_defender_case_need_to_know(server, settings):  # noqa: F8
     with store.session() as s:
         admin = accounts.add_user(s, "adm", "admin password 12", "admin")
         load_real_cases(s, admin)
+        secret, _ = totp.begin_enrolment(s, admin, "test")
+        totp.confirm_enrolment(s, admin, totp.current_code(s, admin), "test")
         pseudonym = open_case(s, KeyRing.load(settings.home), admin,
                               Identity(NAME, organisation="Example Workers Union"), country="Mexico",
                               threats=["harassment"], risk="high")
@@ -49,7 +62,7 @@ def test_rrm_board_and_defender_case_need_to_know(server, settings):  # noqa: F8
         page.screenshot(path=str(SHOTS / "21-defender-unassigned.png"), full_page=True)
 
         page.context.clear_cookies()
-        _sign_in(page, server, "adm", "admin password 12")
+        _sign_in(page, server, "adm", "admin password 12", secret)
         page.goto(server + f"/cases/defenders/{pseudonym}")
         assert NAME not in page.locator("body").inner_text()  # sealed until revealed
         page.get_by_role("button", name="Reveal identity and notes").click()

@@ -214,9 +214,9 @@ def test_migration_seeds_counters_from_existing_ids(tmp_path) -> None:
     from sqlalchemy import text
 
     from laborlens.settings import Settings
-    from laborlens.store.db import MIGRATIONS, Store
+    from laborlens.store.db import MIGRATIONS, SqlStore
 
-    st = Store(Settings(home=tmp_path, db=None))
+    st = SqlStore(Settings(home=tmp_path, db=None))
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["engine"] = st.engine

@@ -109,13 +109,50 @@ def make_app(settings: Settings, **kwargs) -> FastAPI:
 
 
 def accounts_by_role(app: FastAPI) -> dict[str, dict[str, str]]:
-    """One user per role (named after it) with an API token: {role: {"username", "password", "token"}}."""
+    """One user per role (named after it) with an API token: {role: {"username", "password", "token"}}. The
+    admin is enrolled in two-factor sign-in (required for admins); :func:`browser` answers its second step."""
     out = {}
     with app.state.store.session() as s:
         for role in accounts.ROLES:
             u = accounts.add_user(s, role, PASSWORD, role)
             out[role] = {"username": role, "password": PASSWORD, "token": accounts.create_token(s, u, "test")}
+    enrol_totp(app, "admin")
     return out
+
+
+def enrol_totp(app: FastAPI, username: str) -> None:
+    """Enrol ``username`` in TOTP through the library, as `laborlens users totp` does."""
+    from sqlalchemy import select
+
+    from laborlens import totp
+    from laborlens.store.models import User
+
+    with app.state.store.session() as s:
+        u = s.execute(select(User).where(User.username == username)).scalar_one()
+        totp.begin_enrolment(s, u, "test")
+        totp.confirm_enrolment(s, u, totp.current_code(s, u), "test")
+
+
+def second_factor_code(app: FastAPI, username: str) -> str:
+    """A code that the second step accepts now: the app's code for the current or next time step (each is
+    accepted once), else a fresh recovery code (several sign-ins within one 30-second step)."""
+    import time
+
+    import pyotp
+    from sqlalchemy import select
+
+    from laborlens import totp
+    from laborlens.store.models import User
+
+    with app.state.store.session() as s:
+        u = s.execute(select(User).where(User.username == username)).scalar_one()
+        secret = totp._unseal(s, u)
+        t = pyotp.TOTP(secret)
+        for ahead in (0, 1):
+            step = int(time.time() // t.interval) + ahead
+            if step > u.totp_last_step:
+                return t.at(step * t.interval)
+        return totp.new_recovery_codes(s, u)[0]
 
 
 def bearer(users: dict, role: str) -> dict[str, str]:
@@ -134,7 +171,16 @@ def browser(app: FastAPI, role: str, users: dict) -> tuple[TestClient, str]:
     token = csrf_of(c.get("/signin").text)
     r = c.post("/signin", data={"username": users[role]["username"], "password": users[role]["password"],
                                 "csrf": token, "next": "/"})
+    if r.status_code == 403 and "two-factor" in r.text:  # e.g. staff newly assigned to a defender case
+        enrol_totp(app, users[role]["username"])
+        r = c.post("/signin", data={"username": users[role]["username"], "password": users[role]["password"],
+                                    "csrf": token, "next": "/"})
     assert r.status_code == 303, r.text
+    if r.headers["location"].startswith("/signin/totp"):
+        token = csrf_of(c.get(r.headers["location"]).text)
+        r = c.post("/signin/totp", data={"code": second_factor_code(app, users[role]["username"]),
+                                         "csrf": token, "next": "/"})
+        assert r.status_code == 303 and r.headers["location"] == "/", r.text
     return c, csrf_of(c.get("/").text)
 
 

@@ -73,21 +73,59 @@ def add_user(s: Session, username: str, password: str, role: str, actor: str = "
     return u
 
 
-def authenticate(s: Session, username: str, password: str) -> User:
-    """The user, or AuthError with one message whatever was wrong (no user enumeration)."""
+_dummy_hash: str | None = None
+
+
+def _dummy() -> str:
+    """An argon2 hash of nothing anyone knows, with the same cost as real ones (made once per process)."""
+    global _dummy_hash
+    if _dummy_hash is None:
+        _dummy_hash = _hasher.hash(secrets.token_urlsafe(24))
+    return _dummy_hash
+
+
+def check_password(s: Session, username: str, password: str) -> User | None:
+    """The active user with this password, else None. Takes the same time whether or not the user exists:
+    unknown and disabled users are verified against a dummy hash."""
     u = s.execute(select(User).where(User.username == username)).scalar()
-    ok = False
-    if u is not None and not u.disabled:
-        try:
-            ok = _hasher.verify(u.password_hash, password)
-        except (VerificationError, InvalidHashError):
-            ok = False
-    if not ok:
-        audit.record(s, username or "?", "signin.failed")
-        raise AuthError("wrong username or password")
+    stored = u.password_hash if u is not None and not u.disabled else _dummy()
+    ok: bool
+    try:
+        ok = bool(_hasher.verify(stored, password))
+    except (VerificationError, InvalidHashError):
+        ok = False
+    if not ok or u is None or u.disabled:
+        return None
     if _hasher.check_needs_rehash(u.password_hash):
         u.password_hash = _hasher.hash(password)
+    return u
+
+
+def authenticate(s: Session, username: str, password: str) -> User:
+    """The user, or AuthError with one message whatever was wrong (no user enumeration). No throttle and no
+    second factor: sign-ins from the web and API go through :func:`laborlens.signin.sign_in`."""
+    u = check_password(s, username, password)
+    if u is None:
+        audit.record(s, username or "?", "signin.failed")
+        raise AuthError("wrong username or password")
     audit.record(s, u.username, "signin")
+    return u
+
+
+def change_password(s: Session, username: str, old: str, new: str, actor: str | None = None) -> User:
+    """Set a new password (the old one must be right, unless an admin ``actor`` resets it) and end every
+    session of the account, so a stolen cookie stops working."""
+    from laborlens.signin import revoke_sessions
+
+    if len(new) < 10:
+        raise InputError("password must have at least 10 characters", column="password")
+    u = check_password(s, username, old) if actor is None else \
+        s.execute(select(User).where(User.username == username)).scalar()
+    if u is None:
+        raise AuthError("wrong username or password")
+    u.password_hash = _hasher.hash(new)
+    ended = revoke_sessions(s, u)
+    audit.record(s, actor or u.username, "user.password", u.username, {"sessions_ended": ended})
     return u
 
 

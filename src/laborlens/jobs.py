@@ -1,15 +1,28 @@
-"""Background screening jobs: a small thread pool runs ``screen_dir`` into ``LABORLENS_HOME/jobs/<id>/out``.
+"""Background screening jobs: ``screen_dir`` runs into ``LABORLENS_HOME/jobs/<id>/out``.
 
-The Job row is the only shared state: the worker updates its status and progress in short units of work,
-and the API and pages read it back. A server restart cannot resume a thread, so jobs left ``queued`` or
-``running`` by a previous process are marked failed when the runner starts (``recover``).
+The Job row is the only shared state: whoever runs the job updates its status and progress in short units
+of work, and the API and pages read it back. Two runners share :func:`execute`:
+
+- :class:`JobRunner` (the default for ``serve``): a small thread pool in the web process, each job screened
+  in a child process of its own (:mod:`laborlens.job_child`) that never holds the server's listening socket
+  and dies with the server, its process pool included. A restart cannot resume a job, so jobs left
+  ``queued`` or ``running`` by a previous process are marked failed when it starts (``recover``).
+- :class:`laborlens.jobqueue.QueueRunner` (``LABORLENS_QUEUE=redis://…``): jobs go on an RQ queue and
+  ``laborlens worker`` processes, apart from the web process, run them.
+
+Cancelling is cooperative (the job checks its row at every progress write) and, where the runner owns the
+process, immediate. A failed or cancelled job can be retried: same id, same uploaded files.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import secrets
 import shutil
+import signal
+import subprocess
 import threading
 import time
 from collections.abc import Callable
@@ -24,12 +37,14 @@ from sqlalchemy import select
 from laborlens import audit
 from laborlens.errors import LaborlensError, NotFound
 from laborlens.fsutil import private_dir
+from laborlens.service.context import Context
 from laborlens.settings import Settings
 from laborlens.store import Store
 from laborlens.store.models import Job
 
 ScreenFn = Callable[..., dict]
-STATUSES = ("queued", "running", "done", "failed")
+STATUSES = ("queued", "running", "done", "failed", "cancelled")
+ACTIVE = ("queued", "running")
 _PROGRESS_EVERY = 0.5  # seconds between progress writes: a busy screen must not hammer the store
 
 
@@ -125,72 +140,199 @@ def load_result(store: Store, job_id: str) -> dict:
     return data
 
 
+
+class JobStateError(LaborlensError):
+    """The job is not in a state that allows this (cancel a finished job, retry a running one)."""
+
+    exit_code = 2
+    http_status = 409
+
+
+class JobCancelled(Exception):
+    """Raised inside a running job when its row says it was cancelled."""
+
+
 def _screen_dir() -> ScreenFn:
     from laborlens.screen import screen_dir
 
     return screen_dir
 
 
+def _update(store: Store, job_id: str, **values: Any) -> None:
+    with store.session() as s:
+        j = s.get(Job, job_id)
+        if j is not None:
+            for k, v in values.items():
+                setattr(j, k, v)
+
+
+def _status(store: Store, job_id: str) -> str:
+    with store.session() as s:
+        j = s.get(Job, job_id)
+        return j.status if j is not None else "cancelled"
+
+
+def record_job(store: Store, job_id: str, actor: str, data_dir: Path, files: dict[str, dict]) -> JobInfo:
+    """Record a new queued job (and its audit event) in one unit of work."""
+    out_dir = data_dir.parent / "out"
+    with store.session() as s:
+        j = Job(id=job_id, created_at=_now(), actor=actor, status="queued", progress=0.0,
+                message="queued", data_dir=str(data_dir), out_dir=str(out_dir),
+                summary={"files": files, "attempt": 1})
+        s.add(j)
+        audit.record(s, actor, "job.start", job_id, {"files": files})
+        s.flush()
+        return _info(j)
+
+
+def execute(store: Store, settings: Settings, job_id: str, screen: ScreenFn | None = None) -> str:
+    """Run one recorded job to its end state (``done``, ``failed`` or ``cancelled``), which it returns.
+    Every runner calls this: a web-process thread, a job child process, an RQ work horse."""
+    with store.session() as s:
+        j = s.get(Job, job_id)
+        if j is None:
+            raise NotFound(f"no job {job_id!r}")
+        if j.status != "queued":
+            return j.status  # cancelled while it waited, or already taken by another worker
+        j.status, j.message = "running", "starting"
+        data_dir, out_dir, files = Path(j.data_dir), Path(j.out_dir), dict(j.summary or {})
+    started = time.monotonic()
+    last = [0.0]
+
+    def progress(fraction: float, message: str = "") -> None:
+        now = time.monotonic()
+        if now - last[0] >= _PROGRESS_EVERY or fraction >= 1.0:
+            last[0] = now
+            if _status(store, job_id) == "cancelled":
+                raise JobCancelled()
+            _update(store, job_id, progress=max(0.0, min(1.0, float(fraction))), message=message[:500])
+
+    try:
+        private_dir(out_dir)
+        summary = (screen or _screen_dir())(data_dir, out_dir, settings=settings, progress=progress,
+                                            pdf=True) or {}
+        if _status(store, job_id) == "cancelled":
+            return "cancelled"
+        summary = {**summary, "files": files.get("files", {}), "attempt": files.get("attempt", 1),
+                   "elapsed_s": round(time.monotonic() - started, 2)}
+        _update(store, job_id, status="done", progress=1.0, message="done", summary=summary)
+        return "done"
+    except JobCancelled:
+        return "cancelled"
+    except LaborlensError as exc:
+        # Messages name file:row:column; the server's folder layout is no business of the user's.
+        message = str(exc).replace(f"{data_dir}/", "").replace(str(data_dir), "upload")
+        _update(store, job_id, status="failed", message=message[:4000])
+    except Exception as exc:  # noqa: BLE001 - a job must end in a state a user can see
+        _update(store, job_id, status="failed", message=f"internal error: {type(exc).__name__}: {exc}"[:4000])
+    return "failed"
+
+
+def request_cancel(ctx: Context, job_id: str) -> JobInfo:
+    """Mark a queued or running job cancelled (analysts; audited). The runner then stops it."""
+    ctx.require("analyst")
+    with ctx.unit_of_work() as s:
+        j = s.get(Job, job_id)
+        if j is None:
+            raise NotFound(f"no job {job_id!r}")
+        if j.status not in ACTIVE:
+            raise JobStateError(f"job {job_id} is {j.status}: only a queued or running job can be cancelled")
+        j.status, j.message = "cancelled", f"cancelled by {ctx.principal.username}"
+        audit.record(s, ctx.principal.username, "job.cancel", job_id, {})
+        s.flush()
+        return _info(j)
+
+
+def prepare_retry(ctx: Context, job_id: str) -> JobInfo:
+    """Queue a failed or cancelled job again on the same uploaded files (analysts; audited)."""
+    ctx.require("analyst")
+    with ctx.unit_of_work() as s:
+        j = s.get(Job, job_id)
+        if j is None:
+            raise NotFound(f"no job {job_id!r}")
+        if j.status not in ("failed", "cancelled"):
+            raise JobStateError(f"job {job_id} is {j.status}: only a failed or cancelled job can be retried")
+        attempt = int((j.summary or {}).get("attempt", 1)) + 1
+        shutil.rmtree(j.out_dir, ignore_errors=True)
+        j.status, j.progress, j.message = "queued", 0.0, f"queued again (attempt {attempt})"
+        j.summary = {"files": (j.summary or {}).get("files", {}), "attempt": attempt}
+        audit.record(s, ctx.principal.username, "job.retry", job_id, {"attempt": attempt})
+        s.flush()
+        return _info(j)
+
+
 class JobRunner:
-    """Runs screening jobs in background threads. ``screen`` defaults to :func:`laborlens.screen.screen_dir`
-    (imported lazily); tests may pass a stand-in with the same signature."""
+    """Runs screening jobs from the web process. By default each job is screened in a child process
+    (:mod:`laborlens.job_child`); ``screen`` (tests) replaces :func:`laborlens.screen.screen_dir` and then
+    runs in the pool's thread instead."""
+
+    kind = "local"
 
     def __init__(self, store: Store, settings: Settings, workers: int = 2, screen: ScreenFn | None = None):
         self.store, self.settings = store, settings
         self._screen = screen
         self._pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="laborlens-job")
+        self._children: dict[str, subprocess.Popen] = {}
+        self._lock = threading.Lock()
 
     def recover(self) -> int:
         """Mark jobs a previous process left unfinished as failed; returns how many."""
         with self.store.session() as s:
-            stale = list(s.scalars(select(Job).where(Job.status.in_(("queued", "running")))))
+            stale = list(s.scalars(select(Job).where(Job.status.in_(ACTIVE))))
             for j in stale:
                 j.status, j.message = "failed", "interrupted: the server stopped before the job finished"
         return len(stale)
 
     def start(self, job_id: str, actor: str, data_dir: Path, files: dict[str, dict]) -> JobInfo:
-        """Record the job (and an audit event) in one unit of work, then queue it."""
-        out_dir = data_dir.parent / "out"
-        with self.store.session() as s:
-            j = Job(id=job_id, created_at=_now(), actor=actor, status="queued", progress=0.0,
-                    message="queued", data_dir=str(data_dir), out_dir=str(out_dir), summary={"files": files})
-            s.add(j)
-            audit.record(s, actor, "job.start", job_id, {"files": files})
-            s.flush()
-            info = _info(j)
-        self._pool.submit(self._run, job_id, data_dir, out_dir, files)
+        info = record_job(self.store, job_id, actor, data_dir, files)
+        self._pool.submit(self._run, job_id)
         return info
 
-    def _update(self, job_id: str, **values: Any) -> None:
-        with self.store.session() as s:
-            j = s.get(Job, job_id)
-            if j is not None:
-                for k, v in values.items():
-                    setattr(j, k, v)
+    def cancel(self, ctx: Context, job_id: str) -> JobInfo:
+        info = request_cancel(ctx, job_id)
+        with self._lock:
+            child = self._children.get(job_id)
+        if child is not None and child.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(child.pid, signal.SIGTERM)  # the child takes its process pool down with it
+        return info
 
-    def _run(self, job_id: str, data_dir: Path, out_dir: Path, files: dict[str, dict]) -> None:
-        started = time.monotonic()
-        last = [0.0]
+    def retry(self, ctx: Context, job_id: str) -> JobInfo:
+        info = prepare_retry(ctx, job_id)
+        self._pool.submit(self._run, job_id)
+        return info
 
-        def progress(fraction: float, message: str = "") -> None:
-            now = time.monotonic()
-            if now - last[0] >= _PROGRESS_EVERY or fraction >= 1.0:
-                last[0] = now
-                self._update(job_id, progress=max(0.0, min(1.0, float(fraction))), message=message[:500])
+    def _run(self, job_id: str) -> None:
+        if self._screen is not None:
+            execute(self.store, self.settings, job_id, self._screen)
+            return
+        from laborlens.job_child import spawn
 
+        child = spawn(self.settings, job_id)
+        with self._lock:
+            self._children[job_id] = child
         try:
-            self._update(job_id, status="running", message="starting")
-            private_dir(out_dir)
-            screen = self._screen or _screen_dir()
-            summary = screen(data_dir, out_dir, settings=self.settings, progress=progress, pdf=True) or {}
-            summary = {**summary, "files": files, "elapsed_s": round(time.monotonic() - started, 2)}
-            self._update(job_id, status="done", progress=1.0, message="done", summary=summary)
-        except LaborlensError as exc:
-            # Messages name file:row:column; the server's folder layout is no business of the user's.
-            message = str(exc).replace(f"{data_dir}/", "").replace(str(data_dir), "upload")
-            self._update(job_id, status="failed", message=message[:4000])
-        except Exception as exc:  # noqa: BLE001 - a job must end in a state a user can see
-            self._update(job_id, status="failed", message=f"internal error: {type(exc).__name__}: {exc}"[:4000])
+            code = child.wait()
+        finally:
+            with self._lock:
+                self._children.pop(job_id, None)
+        if code != 0 and _status(self.store, job_id) in ACTIVE:
+            _update(self.store, job_id, status="failed",
+                    message=f"internal error: the screening process ended unexpectedly (exit {code})")
 
     def shutdown(self, wait: bool = False) -> None:
+        with self._lock:
+            children = list(self._children.values())
+        for child in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(child.pid, signal.SIGTERM)
         self._pool.shutdown(wait=wait, cancel_futures=not wait)
+
+
+def runner_for(store: Store, settings: Settings, workers: int = 2, screen: ScreenFn | None = None):
+    """The queue runner when ``LABORLENS_QUEUE`` is set, else the in-process runner."""
+    if settings.queue:
+        from laborlens.jobqueue import QueueRunner
+
+        return QueueRunner(store, settings, settings.queue)
+    return JobRunner(store, settings, workers, screen)

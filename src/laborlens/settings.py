@@ -32,6 +32,16 @@ class Settings(BaseSettings):
     # Defender-identity key(s): base64 of 32 bytes, comma-separated (first encrypts, the rest only decrypt).
     # Unset: a key file under ``home/keys`` (made on first use). Read here, passed to ``cases.crypto.KeyRing``.
     defender_key: SecretStr | None = None
+    # Keys kept outside the database (see laborlens.store.keys); default: files under home/keys/
+    audit_key: SecretStr | None = None
+    auth_key: SecretStr | None = None
+    # Sign-in: server-side sessions, throttle with back-off, cookies
+    session_hours: float = 8.0
+    signin_free_failures: int = 3  # failures per (user, address) before the back-off starts
+    signin_backoff_seconds: float = 1.0  # first wait; doubles with every further failure
+    signin_backoff_max_seconds: float = 900.0
+    secure_cookies: bool | None = None  # None: Secure unless serving on a loopback address
+    queue: str | None = None  # redis://… : background jobs go on an RQ queue run by `laborlens worker`
 
     @property
     def db_url(self) -> str:

@@ -14,18 +14,18 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from laborlens import __version__
 from laborlens.api import errors
-from laborlens.api.auth import SigninThrottle, secret_key
+from laborlens.api.auth import secret_key
 from laborlens.api.deps import MatcherCache
 from laborlens.api.limits import BodyLimit
 from laborlens.api.models import ErrorOut
-from laborlens.jobs import JobRunner, ScreenFn
+from laborlens.jobs import ScreenFn, runner_for
 from laborlens.settings import Settings
 from laborlens.store import open_store
 
 STATIC = Path(__file__).resolve().parents[1] / "web" / "static"
 DEFAULT_UPLOAD_LIMIT = 200 * 1024 * 1024
 BODY_LIMIT = 1024 * 1024  # JSON and form bodies; uploads stream under ``upload_limit``
-SESSION_HOURS = 8
+LOOPBACK = ("127.", "::1", "localhost")
 _CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
         "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 ERROR_RESPONSES: dict = {s: {"model": ErrorOut, "description": d} for s, d in (
@@ -62,11 +62,18 @@ class SecurityHeaders:
 
 
 def create_app(settings: Settings, *, upload_limit: int = DEFAULT_UPLOAD_LIMIT, job_workers: int = 2,
-               screen: ScreenFn | None = None, https_only: bool = False) -> FastAPI:
+               screen: ScreenFn | None = None, https_only: bool | None = None,
+               host: str = "127.0.0.1") -> FastAPI:
     """Build the app over ``settings`` (store migrated, session key made on first use). ``screen`` replaces
-    :func:`laborlens.screen.screen_dir` for jobs (tests); ``https_only`` marks the session cookie Secure."""
+    :func:`laborlens.screen.screen_dir` for jobs (tests). The session cookie is ``Secure`` when
+    ``https_only`` says so, else when ``settings.secure_cookies`` does, else whenever ``host`` (where the
+    server listens) is not a loopback address."""
+    if https_only is None:
+        https_only = settings.secure_cookies
+    if https_only is None:
+        https_only = not host.startswith(LOOPBACK)
     store = open_store(settings)
-    runner = JobRunner(store, settings, workers=job_workers, screen=screen)
+    runner = runner_for(store, settings, workers=job_workers, screen=screen)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -82,14 +89,23 @@ def create_app(settings: Settings, *, upload_limit: int = DEFAULT_UPLOAD_LIMIT, 
     app.state.settings, app.state.store, app.state.runner = settings, store, runner
     app.state.matchers = MatcherCache()
     app.state.upload_limit = upload_limit
-    app.state.throttle = SigninThrottle()
+    app.state.secure_cookies = https_only
     runner.recover()
 
-    from laborlens.api import routes_admin, routes_jobs, routes_review, routes_screen
+    from laborlens.api import (
+        routes_admin,
+        routes_jobs,
+        routes_review,
+        routes_screen,
+        routes_session,
+        routes_yente,
+    )
     from laborlens.web import pages_admin, pages_jobs, pages_main, pages_review
 
-    for r in (routes_screen.router, routes_jobs.router, routes_admin.router, routes_review.router):
+    for r in (routes_screen.router, routes_jobs.router, routes_admin.router, routes_session.router,
+              routes_review.router):
         app.include_router(r, responses=ERROR_RESPONSES)
+    app.include_router(routes_yente.router)  # its own error shape (yente's)
     for r in (pages_main.router, pages_jobs.router, pages_admin.router, pages_review.router):
         app.include_router(r, include_in_schema=False)
     # Case work (RRM petitions, defenders, missions, safeguards, progress review) on the same roles
@@ -114,7 +130,7 @@ def create_app(settings: Settings, *, upload_limit: int = DEFAULT_UPLOAD_LIMIT, 
     errors.install(app)
     app.add_middleware(BodyLimit, limit=BODY_LIMIT)  # inside the session: its 413 page needs one
     app.add_middleware(SessionMiddleware, secret_key=secret_key(settings), session_cookie="laborlens_session",
-                       max_age=SESSION_HOURS * 3600, same_site="lax", https_only=https_only)
+                       max_age=int(settings.session_hours * 3600), same_site="lax", https_only=https_only)
     app.add_middleware(SecurityHeaders)
 
     def openapi() -> dict:

@@ -1,4 +1,5 @@
-"""Who is calling, and may they? Bearer tokens for machines, a signed session cookie for browsers.
+"""Who is calling, and may they? Bearer tokens for machines, a server-side session for browsers (the signed
+cookie carries only a random session id, see :mod:`laborlens.signin`; sign-out revokes it on the server).
 
 Every route depends on :func:`require` with the least role it needs (viewer < analyst < admin). Browser
 sessions must also present the session's CSRF token on every unsafe request: the ``csrf`` form field for
@@ -12,9 +13,6 @@ from __future__ import annotations
 import hmac
 import os
 import secrets
-import threading
-import time
-from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -23,13 +21,13 @@ from fastapi import Request
 from laborlens.accounts import AuthError, Forbidden, Principal, user_for_token
 from laborlens.api.errors import CsrfError
 from laborlens.api.limits import UPLOAD_PATHS
-from laborlens.errors import LaborlensError
 from laborlens.settings import Settings
+from laborlens.signin import principal_for_session
 from laborlens.store import Store
 from laborlens.store.models import User
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-SESSION_USER, SESSION_CSRF = "uid", "csrf"
+SESSION_ID, SESSION_PENDING, SESSION_CSRF = "sid", "pending", "csrf"
 
 
 def secret_key(settings: Settings) -> str:
@@ -63,54 +61,19 @@ def check_csrf(request: Request, presented: str | None) -> None:
         raise CsrfError()
 
 
-def start_session(request: Request, user: User) -> None:
-    """A fresh session for a signed-in user (nothing from before sign-in is kept, including the token)."""
+def start_session(request: Request, sid: str, pending: bool = False) -> None:
+    """A fresh cookie for a new server-side session (nothing from before sign-in is kept, including the CSRF
+    token). A pending session (password done, second factor to come) is kept apart from a full one."""
     request.session.clear()
-    request.session[SESSION_USER] = user.id
+    request.session[SESSION_PENDING if pending else SESSION_ID] = sid
     csrf_token(request)
 
 
-def end_session(request: Request) -> None:
+def end_session(request: Request) -> str | None:
+    """Forget the cookie's session; returns its id so the caller can revoke it on the server."""
+    sid = request.session.get(SESSION_ID)
     request.session.clear()
-
-
-class TooManyAttempts(LaborlensError):
-    exit_code = 2
-    http_status = 429
-
-
-class SigninThrottle:
-    """Refuses sign-ins after ``per_user`` failures for one user name, or ``per_client`` from one address,
-    within ``window`` seconds (in memory: a restart forgets, which is fine for slowing guessing down)."""
-
-    def __init__(self, per_user: int = 5, per_client: int = 30, window: float = 300.0) -> None:
-        self.limits = {"user": per_user, "client": per_client}
-        self.window = window
-        self._failures: dict[tuple[str, str], deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
-
-    def _recent(self, key: tuple[str, str], now: float) -> deque[float]:
-        q = self._failures[key]
-        while q and now - q[0] > self.window:
-            q.popleft()
-        return q
-
-    def check(self, username: str, client: str) -> None:
-        now = time.monotonic()
-        with self._lock:
-            for key in (("user", username.lower()), ("client", client)):
-                if len(self._recent(key, now)) >= self.limits[key[0]]:
-                    raise TooManyAttempts("too many failed sign-ins; wait a few minutes and try again")
-
-    def failed(self, username: str, client: str) -> None:
-        now = time.monotonic()
-        with self._lock:
-            for key in (("user", username.lower()), ("client", client)):
-                self._recent(key, now).append(now)
-
-    def succeeded(self, username: str) -> None:
-        with self._lock:
-            self._failures.pop(("user", username.lower()), None)
+    return sid if isinstance(sid, str) else None
 
 
 def _store(request: Request) -> Store:
@@ -130,11 +93,12 @@ def _principal(request: Request) -> Principal:
                 raise AuthError("use 'Authorization: Bearer <token>'")
             u, via = user_for_token(s, token.strip()), "token"
         else:
-            uid = request.session.get(SESSION_USER) if "session" in request.scope else None
-            u = s.get(User, uid) if isinstance(uid, int) else None
-            if u is None or u.disabled:
+            sid = request.session.get(SESSION_ID) if "session" in request.scope else None
+            if not isinstance(sid, str):
                 raise AuthError("sign in or send an API token")
-            via = "session"
+            p = principal_for_session(s, sid)  # revoked, expired or pending sessions are refused
+            request.state.principal = p
+            return p
         p = Principal(u.id, u.username, u.role, via)
     request.state.principal = p
     return p

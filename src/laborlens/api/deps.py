@@ -16,6 +16,7 @@ from starlette.routing import BaseRoute
 
 from laborlens.accounts import ROLES, Principal
 from laborlens.api import auth
+from laborlens.jobqueue import QueueRunner
 from laborlens.jobs import JobRunner
 from laborlens.match.matcher import Matcher
 from laborlens.service import Context, SystemClock
@@ -31,7 +32,7 @@ def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_runner(request: Request) -> JobRunner:
+def get_runner(request: Request) -> JobRunner | QueueRunner:
     return request.app.state.runner
 
 
@@ -87,7 +88,7 @@ async def get_matcher(request: Request) -> Matcher:
 
 StoreDep = Annotated[Store, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-RunnerDep = Annotated[JobRunner, Depends(get_runner)]
+RunnerDep = Annotated[JobRunner | QueueRunner, Depends(get_runner)]
 # scope="function": the unit of work commits when the endpoint returns, before the response is sent, so a
 # failed commit is an error response rather than a silent loss.
 SessionDep = Annotated[Session, Depends(_unit_of_work, scope="function")]

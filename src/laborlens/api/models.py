@@ -60,7 +60,7 @@ class JobOut(BaseModel):
     id: str
     created_at: str
     actor: str
-    status: Literal["queued", "running", "done", "failed"]
+    status: Literal["queued", "running", "done", "failed", "cancelled"]
     progress: float
     message: str
     summary: dict[str, Any]
@@ -154,10 +154,21 @@ class ChainOut(BaseModel):
     events: int
     first_bad_id: int | None
     reason: str
+    head_count: int | None = None
+    head_hash: str = ""
+
+
+class AuditHeadOut(BaseModel):
+    count: int
+    last_hash: str
+    key_id: str
+    signature: str
+    updated_at: datetime
 
 
 class AuditEventOut(BaseModel):
     id: int
+    seq: int
     at: datetime
     actor: str
     action: str
@@ -169,6 +180,7 @@ class AuditEventOut(BaseModel):
 
 class AuditOut(BaseModel):
     chain: ChainOut
+    head: AuditHeadOut | None = None
     events: list[AuditEventOut]
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
@@ -46,16 +45,14 @@ def audit_log(user: Admin, s: SessionDep, limit: Annotated[int, Query(ge=1, le=1
 @router.get("/audit/export", response_class=Response,
             responses={200: {"content": {"text/csv": {}, "application/json": {}}}})
 def audit_export(user: Admin, s: SessionDep, format: Literal["csv", "json"] = "json") -> Response:
-    """The whole audit log as CSV or JSON, with the chain check (JSON: ``chain``; CSV: a ``chain`` column
-    that reads ``broken`` from the first event that fails). The export is itself audited. Admins."""
+    """The whole audit log as CSV or JSON, with the chain check and the signed head (count and last hash,
+    HMAC-signed) that `laborlens audit verify --export FILE` checks offline. JSON: ``chain``, ``head``,
+    ``events``; CSV: a ``chain`` column that reads ``broken`` from the first event that fails, and a last row
+    ``audit.head``. The export is itself audited. Admins."""
     fmt, body = views.audit_export(s, user.username, format)
-    name = f"laborlens-audit.{fmt}"
-    if fmt == "json":
-        return Response(json.dumps(body, default=str, ensure_ascii=False, indent=1),
-                        media_type="application/json",
-                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
-    return Response(str(body), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    media = "application/json" if fmt == "json" else "text/csv; charset=utf-8"
+    return Response(body, media_type=media,
+                    headers={"Content-Disposition": f'attachment; filename="laborlens-audit.{fmt}"'})
 
 
 @router.get("/users", response_model=UserList)

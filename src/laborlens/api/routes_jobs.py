@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, StreamingResponse
 
 from laborlens import jobs
 from laborlens.api import auth, results, views
 from laborlens.api.auth import Principal
-from laborlens.api.deps import SettingsDep, StoreDep
+from laborlens.api.deps import RunnerDep, SettingsDep, StoreDep
 from laborlens.api.models import FindingList, JobList, JobOut, PartyDetail, VerdictDetail, VerdictPage
 
 router = APIRouter(prefix="/api/jobs", tags=["jobs"])
@@ -103,3 +103,39 @@ def evidence(user: Viewer, job_id: JobId, store: StoreDep) -> FileResponse:
     uploaded input files."""
     return FileResponse(views.evidence_pack(store, job_id, user.username), media_type="application/zip",
                         filename=f"laborlens-{job_id}-evidence.zip")
+
+
+@router.get("/{job_id}/findings.ftm.json", responses={200: {"content": {"application/x-ndjson": {}}}},
+            response_class=StreamingResponse)
+def findings_ftm(user: Viewer, job_id: JobId, store: StoreDep) -> StreamingResponse:
+    """The job's parties with findings as FollowTheMoney JSON lines: a ``Company`` per party (findings in
+    ``notes``) and an ``UnknownLink`` from a party to each listed entity its name matches."""
+    import json
+
+    from laborlens.ftm.export import finding_entities
+
+    result = jobs.load_result(store, job_id)
+    views.record_download(store, user.username, job_id, "findings.ftm.json")
+    lines = (json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n" for e in finding_entities(result))
+    return StreamingResponse(lines, media_type="application/x-ndjson",
+                             headers={"Content-Disposition":
+                                      f'attachment; filename="{job_id}-findings.ftm.json"'})
+
+
+def _context(user: Principal, settings: SettingsDep, store: StoreDep):
+    from laborlens.service.context import Context
+
+    return Context(settings=settings, store=store, principal=user)
+
+
+@router.post("/{job_id}/cancel", response_model=JobOut)
+def cancel(user: Analyst, job_id: JobId, store: StoreDep, settings: SettingsDep, runner: RunnerDep) -> dict:
+    """Cancel a queued or running job (409 once it has ended). A running job stops at once where the
+    server or worker owns its process, else at its next progress step."""
+    return runner.cancel(_context(user, settings, store), job_id).to_dict()
+
+
+@router.post("/{job_id}/retry", response_model=JobOut, status_code=202)
+def retry(user: Analyst, job_id: JobId, store: StoreDep, settings: SettingsDep, runner: RunnerDep) -> dict:
+    """Run a failed or cancelled job again on the same uploaded files (409 otherwise)."""
+    return runner.retry(_context(user, settings, store), job_id).to_dict()

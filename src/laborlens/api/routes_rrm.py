@@ -17,6 +17,7 @@ from laborlens.api.case_models import ClockIn, PetitionIn, RrmEventIn, case_json
 from laborlens.api.deps import AdminCtx, AnalystCtx, ViewerCtx
 from laborlens.api.uploads import receive_files
 from laborlens.errors import InputError
+from laborlens.fsutil import private_dir
 from laborlens.service import Context
 from laborlens.service import rrm as rrm_service
 
@@ -88,8 +89,7 @@ async def receive_evidence(request: Request, ctx: Context, case_id: str, version
     """Stream one evidence upload (25 MB limit, CSRF checked for browser sessions) and hand it to the
     library, which hashes it and keeps the copy. Shared by this route and the case page's form."""
     ctx.require("analyst")
-    tmp = ctx.settings.ensure_home() / "evidence" / ".incoming" / secrets.token_hex(8)
-    tmp.mkdir(parents=True)
+    tmp = private_dir(ctx.settings.ensure_home() / "evidence" / ".incoming" / secrets.token_hex(8))
     try:
         got = await receive_files(request, tmp, {"file": ()})
         if "file" not in got.files:

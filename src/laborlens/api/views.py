@@ -3,8 +3,6 @@ shaping of library objects into plain dicts. Routers and pages stay one call dee
 
 from __future__ import annotations
 
-import io
-import json
 import secrets
 import shutil
 import zipfile
@@ -15,7 +13,7 @@ from typing import Any
 from fastapi import Request
 from sqlalchemy.orm import Session
 
-from laborlens import audit, csvout, jobs
+from laborlens import audit, jobs
 from laborlens.api.uploads import receive_files
 from laborlens.errors import InputError, NotFound
 from laborlens.fsutil import private_dir
@@ -163,38 +161,11 @@ def evidence_pack(store: Store, job_id: str, actor: str) -> Path:
 
 # --- audit -----------------------------------------------------------------------------------------------
 
-def event_dict(ev: Any) -> dict[str, Any]:
-    return {"id": ev.id, "at": ev.at, "actor": ev.actor, "action": ev.action, "target": ev.target,
-            "detail": ev.detail or {}, "prev_hash": ev.prev_hash, "hash": ev.hash}
-
-
 def audit_view(s: Session, limit: int, action: str | None) -> dict[str, Any]:
-    return {"chain": asdict(audit.verify(s)), "events": [event_dict(e) for e in audit.events(s, limit, action)]}
+    return {"chain": asdict(audit.verify(s)), "head": audit.signed_head(s),
+            "events": [audit.event_dict(e) for e in audit.events(s, limit, action)]}
 
 
-def _cell(v: Any) -> str:
-    if isinstance(v, dict):
-        text = json.dumps(v, sort_keys=True, ensure_ascii=False)
-    else:
-        text = v.isoformat() if hasattr(v, "isoformat") else str(v)
-    return text
-
-
-def audit_export(s: Session, actor: str, fmt: str) -> tuple[str, str | dict[str, Any]]:
-    """The whole log with the chain check. CSV rows carry a ``chain`` column: ``ok`` up to the first event
-    that fails verification, ``broken`` from there on. The export itself is audited (after the check)."""
-    if fmt not in ("csv", "json"):
-        raise InputError("format must be csv or json", column="format")
-    check = audit.verify(s)
-    events = list(reversed(audit.events(s, limit=10_000_000)))
-    audit.record(s, actor, "audit.export", fmt, {"events": len(events), "chain_ok": check.ok})
-    if fmt == "json":
-        return fmt, {"chain": asdict(check), "events": [event_dict(e) for e in events]}
-    buf = io.StringIO()
-    w = csvout.writer(buf, numeric=(0,))  # neutralises formulas (laborlens.csvout)
-    w.writerow(["id", "at", "actor", "action", "target", "detail", "prev_hash", "hash", "chain"])
-    for e in events:
-        bad = check.first_bad_id is not None and e.id >= check.first_bad_id
-        w.writerow([_cell(x) for x in (e.id, e.at, e.actor, e.action, e.target, e.detail or {}, e.prev_hash,
-                                       e.hash, "broken" if bad else "ok")])
-    return fmt, buf.getvalue()
+def audit_export(s: Session, actor: str, fmt: str) -> tuple[str, str]:
+    """The whole log with the chain check and the signed head (see :func:`laborlens.audit.export`)."""
+    return fmt, audit.export(s, actor, fmt)

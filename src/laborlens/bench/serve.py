@@ -226,10 +226,10 @@ def check_integrity(backend: str, home: Path, db_url: str | None, acked: dict[in
 
     from laborlens import audit
     from laborlens.settings import Settings
-    from laborlens.store import Store
+    from laborlens.store import open_store
     from laborlens.store.models import AuditEvent, Decision
 
-    store = Store(Settings(home=home, db=db_url))
+    store = open_store(Settings(home=home, db=db_url))
     try:
         with store.session() as s:
             ids = list(acked)

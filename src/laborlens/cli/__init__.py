@@ -12,6 +12,8 @@ from laborlens.cli import lists as _lists  # noqa: E402,F401
 from laborlens.cli import matching as _matching  # noqa: E402,F401
 from laborlens.cli import screening as _screening  # noqa: E402,F401
 from laborlens.cli import serve as _serve  # noqa: E402,F401
+from laborlens.cli import ecosystem as _ecosystem  # noqa: E402,F401
+from laborlens.cli import audit as _audit  # noqa: E402,F401
 from laborlens.cli import review as _review  # noqa: E402,F401
 from laborlens.cli.app import app
 

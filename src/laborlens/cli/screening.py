@@ -17,16 +17,17 @@ from laborlens.errors import InputError
 _WIDE = Console(width=200)  # benchmark tables are read in logs: never wrap them
 
 
-def run_screen(data_dir: Path, out: Path, pdf: bool, bom: Path | None = None,
-               name: str | None = None) -> dict:
+def run_screen(data_dir: Path, out: Path, pdf: bool, bom: Path | None = None, engine=None,
+               name: str | None = None, record_dir: Path | None = None) -> dict:
     """Screen and print the counts; with ``name`` (even "") the run is also recorded in the store, so the
-    web UI, the review queue and `laborlens runs diff` see it (``summary["run_id"]``)."""
+    web UI, the review queue and `laborlens runs diff` see it (``summary["run_id"]``). ``record_dir`` is the
+    input folder to record (the caller's, when ``data_dir`` is a converted copy)."""
     from laborlens.screen import screen_dir
 
     with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console,
                   transient=True) as prog:
         task = prog.add_task("screening", total=1.0)
-        summary = screen_dir(data_dir, out, settings(), pdf=pdf, bom=bom,
+        summary = screen_dir(data_dir, out, settings(), pdf=pdf, bom=bom, engine=engine,
                              progress=lambda f, msg: prog.update(task, completed=f, description=msg))
     t = Table(title=f"Screened {summary['shipments']} shipments ({summary['parties']} parties, "
                     f"{summary['links']} links)")
@@ -52,7 +53,8 @@ def run_screen(data_dir: Path, out: Path, pdf: bool, bom: Path | None = None,
         from laborlens.cli.review import cli_context
         from laborlens.service.review import record_run
 
-        summary["run_id"] = record_run(cli_context(), str(data_dir.resolve()), str(out.resolve()), summary, name)
+        recorded = str((record_dir or data_dir).resolve())
+        summary["run_id"] = record_run(cli_context(), recorded, str(out.resolve()), summary, name)
         console.print(f"recorded as run {summary['run_id']}" + (f" ({name})" if name else "")
                       + ": see `laborlens runs list` and the web UI", highlight=False)
     return summary
@@ -66,11 +68,23 @@ def screen(
     bom: Annotated[Path | None, typer.Option(help="bom.csv (output,input[,ratio]) extending the input map")] = None,
     name: Annotated[str | None, typer.Option(help="record the run in the store under this name (web UI, "
                                                      "review queue, `runs diff`)")] = None,
+    engine: Annotated[str, typer.Option(help="local, duckdb or spark (see README: Spark and DuckDB)")] = "local",
+    spark_master: Annotated[str | None, typer.Option(help="Spark master URL (default local[*])")] = None,
 ) -> None:
     """Screen shipments: list matches, XUAR locations, sectors, ILAB, WRO scopes, traced through every tier."""
+    from laborlens.engines import get_engine
+    from laborlens.engines.tables import parquet_inputs, write_parquet_outputs
+
     if not data_dir.is_dir():
         raise InputError("not a folder", file=str(data_dir))
-    run_screen(data_dir, out, pdf, bom, name)
+    eng = get_engine(engine, spark_master=spark_master)
+    try:
+        with parquet_inputs(data_dir) as readable:
+            run_screen(readable, out, pdf, bom, engine=None if engine == "local" else eng, name=name,
+                       record_dir=data_dir)
+        write_parquet_outputs(out, data_dir)
+    finally:
+        eng.close()
 
 
 @bench_app.command("screen")

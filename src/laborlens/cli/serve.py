@@ -31,7 +31,9 @@ def serve(
     host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
     port: int = typer.Option(8000, min=1, max=65535, help="Port to listen on."),
     max_upload_mb: int = typer.Option(200, min=1, help="Largest upload accepted (all files together)."),
-    https_cookies: bool = typer.Option(False, help="Mark the session cookie Secure (behind HTTPS)."),
+    secure_cookies: bool | None = typer.Option(None, "--secure-cookies/--no-secure-cookies",
+                                               help="Mark the session cookie Secure (default: yes unless "
+                                                    "HOST is a loopback address; needs HTTPS in front)."),
     jobs: int = typer.Option(2, min=1, help="Screening jobs run at the same time."),
 ) -> None:
     """Serve the web UI and the API under /api (OpenAPI at /openapi.json)."""
@@ -40,7 +42,7 @@ def serve(
     from laborlens.api import create_app
 
     application = create_app(settings(), upload_limit=max_upload_mb * 1024 * 1024, job_workers=jobs,
-                             https_only=https_cookies)
+                             https_only=secure_cookies, host=host)
     with application.state.store.session() as s:
         if s.execute(select(User.id).limit(1)).first() is None:
             console.print(Text("No accounts yet: create one with `laborlens users add NAME --role admin`.",
@@ -96,9 +98,55 @@ def token(
 def list_() -> None:
     """Every account with its role."""
     table = Table(title="Users", title_justify="left")
-    for col in ("user", "role", "created (UTC)", "disabled"):
+    for col in ("user", "role", "created (UTC)", "two-factor", "disabled"):
         table.add_column(col)
     with store().session() as s:
         for u in accounts.list_users(s):
-            table.add_row(Text(u.username), u.role, f"{u.created_at:%Y-%m-%d %H:%M}", "yes" if u.disabled else "")
+            table.add_row(Text(u.username), u.role, f"{u.created_at:%Y-%m-%d %H:%M}",
+                          "totp" if u.totp_enabled else "", "yes" if u.disabled else "")
     console.print(table)
+
+
+def _account(s, username: str) -> User:
+    u = s.execute(select(User).where(User.username == username)).scalar()
+    if u is None:
+        raise NotFound(f"no user {username!r}")
+    return u
+
+
+@users_app.command("totp")
+def totp_enrol(
+    username: str = typer.Argument(..., help="Account to enrol in two-factor sign-in."),
+    code: str | None = typer.Option(None, "--code", help="The app's current code (else a prompt)."),
+) -> None:
+    """Enrol USERNAME in TOTP two-factor sign-in (required for admins and defender-case staff): prints the
+    secret and an otpauth:// URI for an authenticator app, asks for the code it shows, then prints ten
+    single-use recovery codes once. Re-running replaces the secret and the recovery codes."""
+    from laborlens import totp
+
+    st = store()
+    with st.session() as s:
+        secret, uri = totp.begin_enrolment(s, _account(s, username), actor="cli")
+    console.print(Text(f"secret: {secret}"), soft_wrap=True)
+    console.print(Text(f"URI:    {uri}"), soft_wrap=True)
+    console.print("Add it to an authenticator app (key or URI), then type the 6-digit code it shows.")
+    typed = code if code is not None else typer.prompt("Code")
+    with st.session() as s:
+        codes = totp.confirm_enrolment(s, _account(s, username), typed, actor="cli")
+    console.print(Text(f"two-factor on for {username}. Recovery codes (each works once; keep them offline):",
+                       style="green"))
+    for c in codes:
+        console.print(Text("  " + c))
+
+
+@users_app.command("password")
+def password(
+    username: str = typer.Argument(..., help="Account whose password to set."),
+    password_file: Path | None = typer.Option(None, "--password-file", help="File whose first line is the "
+                                              "new password (else $LABORLENS_PASSWORD, else a prompt)."),
+) -> None:
+    """Set a new password for USERNAME; every signed-in session of the account ends."""
+    new = _password(password_file)
+    with store().session() as s:
+        accounts.change_password(s, username, "", new, actor="cli")
+    console.print(Text(f"password changed for {username}; its sessions were ended"))

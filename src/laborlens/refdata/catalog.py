@@ -16,8 +16,10 @@ DATA = Path(str(resources.files("laborlens.refdata") / "data"))
 
 UFLPA_GAP = (
     "PARTIAL: 75 of the 144 entities on the DHS list as of 2025-01-15 (English names only); the first 55 are "
-    "the best attested. Load the official list with `laborlens lists import FILE --list uflpa` (the DHS page "
-    "saved as HTML, or OpenSanctions' us_dhs_uflpa FollowTheMoney JSON lines)."
+    "the best attested. DHS has added entities to the list since January 2025, and none of them is in this "
+    "edition. Download the current list with `laborlens lists update uflpa`, or load a saved copy with "
+    "`laborlens lists import FILE --list uflpa` (the DHS page saved as HTML, or OpenSanctions' us_dhs_uflpa "
+    "FollowTheMoney JSON lines)."
 )
 
 
@@ -33,6 +35,13 @@ class ListInfo:
 
     @property
     def path(self) -> Path:
+        if self.kind == "reference":
+            # `laborlens lists update ilab` records a newer edition of a reference table in the home folder
+            from laborlens.settings import load_settings
+
+            local = load_settings().home / "refdata" / self.file
+            if local.exists():
+                return local
         return DATA / self.file
 
     def rows(self) -> list[dict[str, str]]:

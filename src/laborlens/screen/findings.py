@@ -141,6 +141,9 @@ def party_severity(findings: Sequence[Finding]) -> dict[str, int]:
 # -- the built-in finding sources, in the order they run ---------------------------------------------------
 @finding_source("lists", "matching party names against the watchlists")
 def _list_source(inp: ScreenInput) -> list[Finding]:
+    engine = inp.options.get("engine")  # DuckDB or Spark score the names elsewhere (laborlens.engines)
+    if engine is not None:
+        return engine.party_findings(inp.parties, inp.matcher, inp.decisions)
     return list_findings(inp.parties, inp.matcher, inp.decisions)
 
 

@@ -40,18 +40,23 @@ def _noop(_f: float, _m: str) -> None:
 def screen_tables(parties: Sequence[Party], links: Sequence[Link] | LinkColumns,
                   shipments: Sequence[Shipment], matcher: Matcher, decisions: dict | None = None,
                   material_map: MaterialMap | None = None, progress: Progress | None = None,
-                  sources: Sequence[FindingSource] | None = None, options: dict | None = None) -> ScreenResult:
+                  sources: Sequence[FindingSource] | None = None, options: dict | None = None,
+                  engine=None) -> ScreenResult:
     """Findings from every source (:mod:`laborlens.screen.sources`), traced upstream, then verdicts by
-    :func:`laborlens.screen.verdicts.decide`."""
+    :func:`laborlens.screen.verdicts.decide`. ``engine`` (:mod:`laborlens.engines`) may run the list
+    matching and the graph searches elsewhere (DuckDB, Spark); everything from the traced results to the verdicts
+    is this function's, for every engine."""
     progress = progress or _noop
+    build = engine.graph if engine is not None else SupplyGraph.build
     mmap = material_map or MaterialMap.default()
     by_id = {p.id: p for p in parties}
     mb = mass_balance(links, shipments, material_map=mmap)
-    inp = ScreenInput(parties, by_id, links, shipments, matcher, decisions, mmap, mb, options or {})  # type: ignore[arg-type]
+    opts = {**(options or {}), "engine": engine} if engine is not None else (options or {})
+    inp = ScreenInput(parties, by_id, links, shipments, matcher, decisions, mmap, mb, opts)  # type: ignore[arg-type]
     findings = collect_findings(inp, sources, progress, (0.05, 0.55))
     sev = party_severity(findings)
     progress(0.6, "tracing every shipment upstream")
-    graph = SupplyGraph.build(by_id.keys(), links, shipments, mmap)
+    graph = build(by_id.keys(), links, shipments, mmap)
     # The worst finding per shipment over every severity (one search per level), and the full list of
     # tainted upstream parties only for presumption-level parties: review findings touch much of a chain,
     # and listing each of them per shipment would grow quadratically.
@@ -63,7 +68,8 @@ def screen_tables(parties: Sequence[Party], links: Sequence[Link] | LinkColumns,
     nearest_ilab = graph.trace(dict.fromkeys(ilab_parties, 1), detail=False) if ilab_parties else None
     # A listed or XUAR party linked upstream through materials the input map does not connect is never
     # dropped: the same search with every material allowed to feed every other finds it for review.
-    any_route = _material_blind(by_id.keys(), links, shipments).trace(grave, detail=False) if grave else None
+    any_route = _material_blind(by_id.keys(), links, shipments, build).trace(grave, detail=False) \
+        if grave else None
     # small runs: every shipment gets its full upstream list; large runs fill the shown ones afterwards
     detailed = len(shipments) <= DETAIL_ALL
     by_party: dict[str, list[Finding]] = defaultdict(list)
@@ -104,13 +110,13 @@ def screen_tables(parties: Sequence[Party], links: Sequence[Link] | LinkColumns,
                         datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))
 
 
-def _material_blind(party_ids, links: Sequence[Link] | LinkColumns,
-                    shipments: Sequence[Shipment]) -> SupplyGraph:
+def _material_blind(party_ids, links: Sequence[Link] | LinkColumns, shipments: Sequence[Shipment],
+                    build=SupplyGraph.build) -> SupplyGraph:
     """The supply graph with materials erased (unknown materials are assumed to feed anything)."""
     cols = links if isinstance(links, LinkColumns) else LinkColumns.from_links(links)
     blank = LinkColumns(cols.supplier_id, cols.buyer_id, [""] * len(cols))
     ships = [Shipment(x.id, x.importer_id, x.exporter_id, "") for x in shipments]
-    return SupplyGraph.build(party_ids, blank, ships)
+    return build(party_ids, blank, ships)
 
 
 def _untraced_parties(links: Sequence[Link] | LinkColumns, shipments: Sequence[Shipment],
@@ -195,7 +201,7 @@ def to_json(result: ScreenResult) -> dict:
 
 
 def screen_dir(data_dir: Path, out_dir: Path, settings=None, progress: Progress | None = None,
-               pdf: bool = False, html: bool = True, bom: Path | None = None) -> dict:
+               pdf: bool = False, html: bool = True, bom: Path | None = None, engine=None) -> dict:
     """Screen the files in ``data_dir`` against the store's current lists and analyst decisions."""
     from laborlens.decisions import latest_decisions
     from laborlens.ingest import load_tables
@@ -213,7 +219,7 @@ def screen_dir(data_dir: Path, out_dir: Path, settings=None, progress: Progress 
         decisions = latest_decisions(s)
     mmap = MaterialMap.default().with_bom(bom) if bom else None
     result = screen_tables(parties, links, shipments, matcher, decisions, mmap, progress,
-                           options={"store": store, "settings": settings})
+                           options={"store": store, "settings": settings}, engine=engine)
     progress(0.9, "writing the evidence pack")
     write_outputs(result, Path(out_dir), html=html, pdf=pdf)
     progress(1.0, "done")

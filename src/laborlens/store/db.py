@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from laborlens.errors import LaborlensError
 from laborlens.settings import Settings
+from laborlens.store.keys import Keys
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -40,23 +41,33 @@ def _private_sqlite(url: str) -> None:
                 extra.chmod(0o600)
 
 
-class Store:
+class SqlStore:
+    """The :class:`laborlens.store.Store` contract over SQLAlchemy: SQLite by default, PostgreSQL by URL."""
+
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self.keys = Keys(settings)
         url = settings.db_url
+        args: dict = {}
         if url.startswith("sqlite"):
             settings.ensure_home()
             _private_sqlite(url)
+            args["connect_args"] = {"timeout": 60}  # writers queue on SQLite's one write lock
         try:
-            self.engine: Engine = create_engine(url, future=True)
+            self.engine: Engine = create_engine(url, future=True, **args)
         except ModuleNotFoundError as exc:  # the driver is an optional extra
             if "psycopg" not in str(exc):
                 raise
-            raise LaborlensError("a PostgreSQL database needs its driver: pip install 'laborlens[postgres]'") \
-                from None
+            raise LaborlensError(
+                "a PostgreSQL database needs its driver: pip install 'laborlens[postgres]'") from None
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # Sessions carry the keys, so that audit.record(session, ...) signs with this installation's key.
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False, info={"keys": self.keys})
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
 
     def migrate(self) -> None:
         """Bring the schema to the latest Alembic revision (idempotent)."""
@@ -66,6 +77,7 @@ class Store:
         cfg = Config()
         cfg.set_main_option("script_location", str(MIGRATIONS))
         cfg.attributes["engine"] = self.engine
+        cfg.attributes["keys"] = self.keys  # 0005 re-keys an existing audit chain
         command.upgrade(cfg, "head")
 
     @contextmanager
@@ -80,7 +92,20 @@ class Store:
                 raise
 
 
-def open_store(settings: Settings) -> Store:
-    store = Store(settings)
+def write_lock(s: Session) -> None:
+    """Take the database's write lock before reading what a write depends on.
+
+    PostgreSQL locks rows (``SELECT ... FOR UPDATE``) and needs nothing here. pysqlite opens its transaction
+    lazily at the first write, so a read before it may see a snapshot another writer has already moved
+    past: ``BEGIN IMMEDIATE`` queues this unit of work behind the current writer instead."""
+    conn = s.connection()
+    if conn.dialect.name == "sqlite":
+        raw = conn.connection.driver_connection
+        if raw is not None and not raw.in_transaction:
+            raw.execute("BEGIN IMMEDIATE")
+
+
+def open_store(settings: Settings) -> SqlStore:
+    store = SqlStore(settings)
     store.migrate()
     return store

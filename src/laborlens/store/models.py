@@ -103,6 +103,10 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(20))  # admin | analyst | viewer
     created_at: Mapped[datetime] = mapped_column(DateTime)
     disabled: Mapped[bool] = mapped_column(default=False)
+    # TOTP secret sealed with the auth key (AES-GCM, bound to the user id); "" when not enrolled
+    totp_sealed: Mapped[str] = mapped_column(Text, default="", server_default="")
+    totp_enabled: Mapped[bool] = mapped_column(default=False)
+    totp_last_step: Mapped[int] = mapped_column(Integer, default=0)  # a code is accepted once
 
 
 class ApiToken(Base):
@@ -118,10 +122,12 @@ class ApiToken(Base):
 
 
 class AuditEvent(Base):
-    """Append-only, hash-chained: each row's hash covers its content and the previous row's hash."""
+    """Append-only, HMAC-chained: each row's hash covers its position, content and the previous row's hash,
+    keyed by a secret kept outside the database (see :mod:`laborlens.audit`)."""
 
     __tablename__ = "audit_log"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    seq: Mapped[int] = mapped_column(Integer, unique=True)  # 1, 2, 3 ... handed out by the locked head
     at: Mapped[datetime] = mapped_column(DateTime)
     actor: Mapped[str] = mapped_column(String(100))
     action: Mapped[str] = mapped_column(String(100), index=True)
@@ -129,6 +135,52 @@ class AuditEvent(Base):
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """The one row every append locks: how many events the chain has, its last hash, and an HMAC over both
+    (so deleting the newest events, or resetting the head without the key, is detected)."""
+
+    __tablename__ = "audit_head"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # always 1
+    count: Mapped[int] = mapped_column(Integer)
+    last_hash: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str] = mapped_column(String(12))
+    signature: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class UserSession(Base):
+    """A browser session: the cookie holds a random id, the table only its SHA-256. Sign-out, a password
+    change or disabling the account revokes it; ``mfa_pending`` sessions may only finish two-factor."""
+
+    __tablename__ = "user_sessions"
+    id_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    mfa_pending: Mapped[bool] = mapped_column(default=False)
+
+
+class SigninFailures(Base):
+    """Failed sign-ins per (user name, client address): the throttle's state, updated atomically."""
+
+    __tablename__ = "signin_failures"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)  # SHA-256 of "user\0address"
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    blocked_until: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class RecoveryCode(Base):
+    """Single-use two-factor recovery codes, stored as SHA-256 only (they are 80-bit random)."""
+
+    __tablename__ = "recovery_codes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    code_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class Decision(Base):

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from starlette.responses import Response
 
-from laborlens import accounts, jobs
-from laborlens.accounts import AuthError
+from laborlens import jobs
+from laborlens import signin as signin_
+from laborlens.accounts import AuthError, Forbidden
 from laborlens.api import auth, views
 from laborlens.api.auth import Principal, check_csrf
 from laborlens.api.deps import MatcherDep, StoreDep
@@ -34,27 +36,57 @@ def signin(request: Request, store: StoreDep, username: Annotated[str, Form(max_
            password: Annotated[str, Form(max_length=1000)], csrf: Annotated[str, Form(max_length=200)] = "",
            next: Annotated[str, Form(max_length=2000)] = "/") -> Response:
     check_csrf(request, csrf)
-    throttle: auth.SigninThrottle = request.app.state.throttle
-    throttle.check(username, _client(request))
-    error = None
-    with store.session() as s:  # commits the audit event of a failed sign-in too
-        try:
-            user = accounts.authenticate(s, username, password)
-        except AuthError as exc:
-            error = str(exc)
-    if error:
-        throttle.failed(username, _client(request))
-        return render(request, "signin.html", status_code=401, error=error, next=safe_next(next),
-                      username=username)
-    throttle.succeeded(username)
-    auth.start_session(request, user)
+    try:
+        result = signin_.sign_in(store, username, password, _client(request))
+    except (AuthError, Forbidden, signin_.TooManyAttempts) as exc:
+        status = getattr(exc, "http_status", 401)
+        return render(request, "signin.html", status_code=status, error=str(exc), next=safe_next(next),
+                      username=username, headers=getattr(exc, "headers", None))
+    auth.start_session(request, result.session_id, pending=result.second_factor)
+    if result.second_factor:
+        return redirect("/signin/totp?next=" + quote(safe_next(next), safe=""))
+    return redirect(safe_next(next))
+
+
+def _pending(request: Request, store: StoreDep) -> str | None:
+    sid = request.session.get(auth.SESSION_PENDING)
+    if not isinstance(sid, str):
+        return None
+    with store.session() as s:
+        return signin_.pending_user(s, sid) and sid
+
+
+@router.get("/signin/totp")
+def totp_page(request: Request, store: StoreDep, next: str | None = None) -> Response:
+    if _pending(request, store) is None:
+        return redirect("/signin")
+    return render(request, "signin_totp.html", next=safe_next(next))
+
+
+@router.post("/signin/totp")
+def totp_step(request: Request, store: StoreDep, code: Annotated[str, Form(max_length=40)],
+              csrf: Annotated[str, Form(max_length=200)] = "",
+              next: Annotated[str, Form(max_length=2000)] = "/") -> Response:
+    check_csrf(request, csrf)
+    sid = _pending(request, store)
+    if sid is None:
+        return redirect("/signin")
+    try:
+        result = signin_.second_factor(store, sid, code, _client(request))
+    except (AuthError, signin_.TooManyAttempts) as exc:
+        return render(request, "signin_totp.html", status_code=getattr(exc, "http_status", 401),
+                      error=str(exc), next=safe_next(next), headers=getattr(exc, "headers", None))
+    auth.start_session(request, result.session_id)
     return redirect(safe_next(next))
 
 
 @router.post("/signout")
-def signout(request: Request, csrf: Annotated[str, Form(max_length=200)] = "") -> Response:
+def signout(request: Request, store: StoreDep, csrf: Annotated[str, Form(max_length=200)] = "") -> Response:
     check_csrf(request, csrf)
-    auth.end_session(request)
+    sid = auth.end_session(request)
+    if sid:
+        with store.session() as s:
+            signin_.sign_out(s, sid)  # the server forgets it: a copy of the cookie is worth nothing now
     flash(request, "Signed out.")
     return redirect("/signin")
 

@@ -54,9 +54,10 @@ def render(request: Request, template: str, /, status_code: int = 200, **context
     user = optional_principal(request)
     nav = [item for item in NAV if user is not None and user.can(item[3])]
     message = request.session.pop("flash", None) if "session" in request.scope else None
+    headers = context.pop("headers", None)  # e.g. Retry-After on a throttled sign-in
     ctx = {"user": user, "nav": nav, "flash": message, "csrf": csrf_token(request),
            "active": context.pop("active", ""), **context}
-    return templates.TemplateResponse(request, template, ctx, status_code=status_code)
+    return templates.TemplateResponse(request, template, ctx, status_code=status_code, headers=headers)
 
 
 def render_error(request: Request, status: int, message: str) -> HTMLResponse:

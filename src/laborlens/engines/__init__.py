@@ -1,0 +1,77 @@
+"""Screening engines: the same scorer and the same verdict rules, different executors.
+
+``local`` is :func:`laborlens.screen.screen_tables` as it is (numpy BFS, process pool for names).
+``duckdb`` and ``spark`` run upstream propagation as iterative joins (:mod:`laborlens.engines.joins`);
+``spark`` also scores party names in Spark partitions with the matcher broadcast to the executors. Verdicts
+are always assembled by the screen package, so every engine gives the local engine's verdicts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from laborlens.errors import InputError
+
+ENGINES = ("local", "duckdb", "spark")
+
+
+class Engine:
+    """Hooks :func:`laborlens.screen.screen_tables` calls: ``graph`` (build the supply graph) and
+    ``party_findings`` (list matches); ``None`` keeps the local step."""
+
+    name = "local"
+
+    def graph(self, party_ids: Iterable[Any], links: Any, shipments: Sequence[Any], material_map: Any = None):
+        from laborlens.trace.graph import SupplyGraph
+
+        return SupplyGraph.build(party_ids, links, shipments, material_map)
+
+    def party_findings(self, parties: Sequence[Any], matcher: Any, decisions: Any = None) -> list:
+        from laborlens.screen.findings import list_findings
+
+        return list_findings(parties, matcher, decisions)
+
+    def close(self) -> None:
+        pass
+
+
+class JoinEngine(Engine):
+    def __init__(self, backend: Any) -> None:
+        self.backend = backend
+        self.name = backend.name
+
+    def graph(self, party_ids: Iterable[Any], links: Any, shipments: Sequence[Any], material_map: Any = None):
+        from laborlens.engines.joins import JoinGraph
+
+        return JoinGraph.from_graph(super().graph(party_ids, links, shipments, material_map), self.backend)
+
+    def close(self) -> None:
+        self.backend.close()
+
+
+class SparkEngine(JoinEngine):
+    def party_findings(self, parties: Sequence[Any], matcher: Any, decisions: Any = None) -> list:
+        from laborlens.engines.spark_match import AnsweredMatcher, score_in_spark
+        from laborlens.screen.findings import list_findings
+
+        rows = sorted({(n, p.country, p.address) for p in parties for n in (p.name, p.name_local)
+                       if n and n.strip()})
+        answers = score_in_spark(self.backend.spark, matcher, rows)
+        answered: Any = AnsweredMatcher(matcher, answers)  # a Matcher to list_findings (duck-typed)
+        return list_findings(parties, answered, decisions)
+
+
+def get_engine(name: str, *, spark_master: str | None = None, spark_conf: dict[str, str] | None = None,
+               memory_limit: str = "4GB") -> Engine:
+    if name == "local":
+        return Engine()
+    if name == "duckdb":
+        from laborlens.engines.backends import DuckBackend
+
+        return JoinEngine(DuckBackend(memory_limit=memory_limit))
+    if name == "spark":
+        from laborlens.engines.backends import SparkBackend
+
+        return SparkEngine(SparkBackend(spark_master, spark_conf))
+    raise InputError(f"unknown engine {name!r}; use one of {', '.join(ENGINES)}", column="--engine")

@@ -1,0 +1,164 @@
+"""``laborlens bench scale``: name matching (10k → 5M names) and screening (100k → 10M links) per engine,
+each run in a fresh process whose whole process tree (Spark's JVM and workers included) is sampled for
+peak memory; written as a table (CSV, Markdown) and a plot (PNG, SVG).
+
+Generation of the inputs is not timed; matching is timed end to end (read, score, write), screening from
+the tables in memory to the verdicts (the Spark session's start is excluded and reported apart).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+NAME_SIZES = (10_000, 100_000, 1_000_000, 5_000_000)
+LINK_SIZES = (100_000, 1_000_000, 10_000_000)
+ENGINES = ("local", "duckdb", "spark")
+
+
+def _one(task: str, engine: str, n: int, work: Path) -> dict:
+    """One measurement, in this (fresh) process."""
+    from laborlens.refdata.bundled import bundled_entries
+
+    entries = list(bundled_entries("uflpa")) + list(bundled_entries("wro"))
+    if task == "match":
+        from laborlens.match.bench import generate_names
+        from laborlens.match.engine import match_file
+        from laborlens.match.service import build_matcher
+
+        queries = work / f"names-{n}.csv"
+        if not queries.exists():
+            with queries.open("w", encoding="utf-8", newline="") as fh:
+                w = csv.writer(fh)
+                w.writerow(["id", "name", "country"])
+                w.writerows((f"q{i}", name, "CN") for i, name in
+                            enumerate(generate_names(n, entries, seed=5, listed_share=0.01)))
+        matcher = build_matcher(entries)
+        t0 = time.perf_counter()
+        match_file(matcher, queries, work / f"out-{engine}-{n}.csv", engine)
+        return {"seconds": time.perf_counter() - t0, "startup_s": 0.0}
+    from laborlens.engines import get_engine
+    from laborlens.match.service import build_matcher
+    from laborlens.screen.bench import bench_data
+    from laborlens.screen.run import screen_tables
+
+    parties, data, entries = bench_data(n, 3)
+    matcher = build_matcher(entries)
+    if n >= 100_000:  # one small untimed run loads dictionaries and gazetteers: sizes compare the work
+        wp, wd, _ = bench_data(1000, 4)
+        screen_tables(wp, wd.links, wd.shipments, matcher, material_map=wd.material_map)
+    t0 = time.perf_counter()
+    eng = None if engine == "local" else get_engine(engine)
+    startup = time.perf_counter() - t0
+    matcher.forget()
+    t0 = time.perf_counter()
+    r = screen_tables(parties, data.links, data.shipments, matcher, material_map=data.material_map,
+                      engine=eng)
+    seconds = time.perf_counter() - t0
+    s = r.summary()
+    return {"seconds": seconds, "startup_s": startup, "presumption": s["presumption"], "review": s["review"],
+            "clear": s["clear"]}
+
+
+def measure(task: str, engine: str, n: int, work: Path, timeout: float = 4 * 3600) -> dict:
+    """Run :func:`_one` in a child process; peak memory is the largest sum of RSS over its process tree."""
+    import psutil
+
+    proc = subprocess.Popen([sys.executable, "-m", "laborlens.engines.bench_scale", task, engine, str(n),
+                             str(work)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    me, peak, t0 = psutil.Process(proc.pid), 0, time.monotonic()
+    while proc.poll() is None:
+        try:
+            tree = [me, *me.children(recursive=True)]
+            peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+        except psutil.Error:
+            pass
+        if time.monotonic() - t0 > timeout:
+            proc.kill()
+        time.sleep(0.2)
+    out = proc.stdout.read() if proc.stdout else ""
+    line = next((x for x in reversed(out.splitlines()) if x.startswith("{")), "")
+    row = {"task": task, "engine": engine, "size": n, "peak_mib": round(peak / 2**20)}
+    if proc.returncode != 0 or not line:
+        return {**row, "seconds": None, "error": f"exit {proc.returncode}"}
+    return {**row, **json.loads(line)}
+
+
+def run(max_names: int = NAME_SIZES[-1], max_links: int = LINK_SIZES[-1], engines: Sequence[str] = ENGINES,
+        out_dir: Path = Path("bench-scale"), progress: Callable[[dict], None] | None = None,
+        name_sizes: Sequence[int] = NAME_SIZES, link_sizes: Sequence[int] = LINK_SIZES) -> list[dict]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    rows: list[dict] = []
+    with tempfile.TemporaryDirectory(prefix="laborlens-bench-") as tmp:
+        plan = [("match", n) for n in name_sizes if n <= max_names] + \
+               [("screen", n) for n in link_sizes if n <= max_links]
+        for task, n in plan:
+            for engine in engines:
+                row = measure(task, engine, n, Path(tmp))
+                rows.append(row)
+                if progress:
+                    progress(row)
+    write(rows, out_dir)
+    return rows
+
+
+def write(rows: list[dict], out_dir: Path) -> dict[str, Path]:
+    cols = ["task", "engine", "size", "seconds", "startup_s", "peak_mib", "presumption", "review", "clear",
+            "error"]
+    with (out_dir / "scale.csv").open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=cols, extrasaction="ignore")
+        w.writeheader()
+        w.writerows(rows)
+    md = ["| task | engine | size | seconds | µs per item | peak MiB |", "|---|---|---:|---:|---:|---:|"]
+    for r in rows:
+        sec = r.get("seconds")
+        secs = "—" if sec is None else f"{sec:.1f}"
+        per = "—" if sec is None else f"{sec / r['size'] * 1e6:.1f}"
+        md.append(f"| {r['task']} | {r['engine']} | {r['size']:,} | {secs} | {per} | {r['peak_mib']} |")
+    (out_dir / "scale.md").write_text("\n".join(md) + "\n", encoding="utf-8")
+    _plot(rows, out_dir)
+    return {k: out_dir / k for k in ("scale.csv", "scale.md", "scale.png", "scale.svg")}
+
+
+def _plot(rows: list[dict], out_dir: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(2, 2, figsize=(11, 8))
+    for col, task, unit in ((0, "match", "names"), (1, "screen", "links")):
+        for engine in sorted({r["engine"] for r in rows}):
+            pts = [r for r in rows if r["task"] == task and r["engine"] == engine and r.get("seconds")]
+            if not pts:
+                continue
+            xs = [r["size"] for r in pts]
+            axes[0][col].plot(xs, [r["seconds"] for r in pts], marker="o", label=engine)
+            axes[1][col].plot(xs, [r["peak_mib"] for r in pts], marker="o", label=engine)
+        for row, ylabel in ((0, "seconds"), (1, "peak memory (MiB)")):
+            ax = axes[row][col]
+            ax.set_xscale("log")
+            ax.set_yscale("log")
+            ax.set_xlabel(unit)
+            ax.set_ylabel(ylabel)
+            ax.set_title(f"{task}: {ylabel}")
+            ax.grid(True, which="both", alpha=0.3)
+            if ax.lines:
+                ax.legend()
+            else:
+                ax.text(0.5, 0.5, "not run", transform=ax.transAxes, ha="center", color="grey")
+    fig.tight_layout()
+    fig.savefig(out_dir / "scale.png", dpi=110)
+    fig.savefig(out_dir / "scale.svg")
+    plt.close(fig)
+
+
+if __name__ == "__main__":
+    task, engine, n, work = sys.argv[1], sys.argv[2], int(sys.argv[3]), Path(sys.argv[4])
+    print(json.dumps(_one(task, engine, n, work)))
