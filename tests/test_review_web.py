@@ -95,3 +95,22 @@ def test_search_and_entity_page(site):
     assert c.get("/entities/no-such-entity").status_code == 404
     api = c.get("/api/search?q=daqo").json()
     assert any(e["entity_id"] == "uflpa-004" for e in api["entities"])
+
+
+def test_name_check_top5_and_csv_batch(site):
+    app, users, *_ = site
+    c, csrf = browser(app, "viewer", users)
+    page = c.get("/check?name=Hoshine+Silicon&country=CN").text
+    # the UFLPA entity and the WRO one both come close: both shown, with scores and explanations
+    assert "Top 2 candidates" in page
+    table = page[page.index('id="candidates"'):].split("</tbody>")[0]
+    assert table.count("<tr>") == 3 and "uflpa-001" in table and "wro-044" in table and "matched" in table
+    data = b"id,name,country\nA1,Hoshine Silicon Industry,CN\nA2,Daqo New Energy,CN\n"
+    r = c.post("/check/batch", data={"csrf": csrf}, files={"file": ("names.csv", data, "text/csv")})
+    assert r.status_code == 200, r.text
+    out = list(csv.DictReader(io.StringIO(r.text)))
+    assert {o["id"] for o in out} == {"A1", "A2"} and max(int(o["rank"]) for o in out) <= 5
+    assert next(o for o in out if o["id"] == "A1" and o["rank"] == "1")["entity_id"] == "uflpa-001"
+    assert all(o["explanation"] for o in out)
+    bad = c.post("/check/batch", data={"csrf": csrf}, files={"file": ("names.csv", b"company\nX\n", "text/csv")})
+    assert bad.status_code == 422 and "names.csv:1:name" in bad.text

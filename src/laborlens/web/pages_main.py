@@ -105,5 +105,8 @@ def check(request: Request, user: Viewer, matcher: MatcherDep,
           name: Annotated[str, Query(max_length=500)] = "", country: Annotated[str, Query(max_length=100)] = "",
           address: Annotated[str, Query(max_length=1000)] = "") -> Response:
     result = matcher.best(name, country, address).to_dict() if name.strip() else None
+    # the five nearest listed names, so an analyst sees what else came close and why
+    candidates = [r.to_dict() for r in matcher.match(name, country, address, top=5)
+                  if r.entity_id] if name.strip() else []
     return render(request, "check.html", active="check", name=name, country=country, address=address,
-                  result=result)
+                  result=result, candidates=candidates, batch_max=2000)

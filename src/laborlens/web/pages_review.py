@@ -3,6 +3,7 @@ assignment, CSV/XLSX export of the filtered rows), the runs list (names) and the
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 from typing import Annotated
@@ -35,7 +36,8 @@ router = APIRouter()
 ROUTE_ROLES = {("GET", "/review"): "viewer", ("POST", "/review/decide"): "analyst",
                ("POST", "/review/assign"): "analyst", ("GET", "/runs"): "viewer",
                ("POST", "/runs/{run_id}/name"): "analyst", ("GET", "/runs/diff"): "viewer",
-               ("GET", "/search"): "viewer", ("GET", "/entities/{entity_id}"): "viewer"}
+               ("GET", "/search"): "viewer", ("GET", "/entities/{entity_id}"): "viewer",
+               ("POST", "/check/batch"): "viewer"}
 Viewer = Annotated[Principal, Depends(auth.viewer)]
 Analyst = Annotated[Principal, Depends(auth.analyst)]
 EXPORT_COLUMNS = ("party_id", "party_name", "country", "entity_id", "entity_name", "list_name", "edition",
@@ -186,3 +188,56 @@ def entity_view(request: Request, user: Viewer, store: StoreDep,
     from laborlens.review.search import entity_page
 
     return render(request, "entity.html", active="search", e=entity_page(store, entity_id))
+
+
+BATCH_MAX = 2000  # rows per batch check in the browser; `laborlens match` takes millions
+
+
+def batch_rows(data: bytes, filename: str) -> list[dict[str, str]]:
+    """The rows of a name-check CSV, or an InputError naming file, row and column."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError("the file is not UTF-8 text", file=filename) from exc
+    reader = csv.DictReader(io.StringIO(text))
+    cols = [c.strip().lower() for c in reader.fieldnames or []]
+    if "name" not in cols:
+        raise InputError("needs a 'name' column (optional: id, country, address)", file=filename, row=1,
+                         column="name")
+    rows = []
+    for i, raw in enumerate(reader, start=2):
+        row = {k.strip().lower(): (v or "").strip() for k, v in raw.items() if isinstance(k, str)}
+        if None in raw:
+            raise InputError("more cells than columns", file=filename, row=i)
+        if not row.get("name"):
+            raise InputError("empty name", file=filename, row=i, column="name")
+        rows.append(row)
+        if len(rows) > BATCH_MAX:
+            raise InputError(f"more than {BATCH_MAX} rows: use `laborlens match` for large files", file=filename,
+                             row=i)
+    if not rows:
+        raise InputError("no rows", file=filename, row=2)
+    return rows
+
+
+@router.post("/check/batch")
+async def check_batch(request: Request, user: Viewer) -> Response:
+    form = await request.form()
+    upload = form.get("file")
+    if upload is None or isinstance(upload, str):
+        raise InputError("choose a CSV file", column="file")
+    name = upload.filename or "upload.csv"
+    rows = batch_rows(await upload.read(), name)
+    matcher = request.app.state.matchers.get(request.app.state.store)
+    buf = io.StringIO()
+    w = csvout.writer(buf)
+    w.writerow(["row", "id", "name", "country", "rank", "entity_id", "entity_name", "list", "edition", "score",
+                "decision", "explanation"])
+    for i, row in enumerate(rows, start=2):
+        found = [r for r in matcher.match(row["name"], row.get("country", ""), row.get("address", ""), top=5)
+                 if r.entity_id] or matcher.match(row["name"], row.get("country", ""), row.get("address", ""))
+        for rank, r in enumerate(found, 1):
+            w.writerow([i, row.get("id", ""), row["name"], row.get("country", ""), rank, r.entity_id,
+                        r.entity_name, r.list_name, r.edition, f"{r.score:.4f}", r.decision, r.explanation()])
+    return Response(buf.getvalue(), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="name-check.csv"'})
