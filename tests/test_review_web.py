@@ -34,7 +34,8 @@ def test_queue_page_filters_bulk_dismiss_and_exports(site, matcher, tmp_path):  
     assert page.status_code == 200 and "1–1 of 2 matches" in page.text and "page 1 of 2" in page.text
     assert 'href="/review?per_page=1&amp;page=2"' in page.text
     assert "Nothing awaits a decision with these filters" in c.get("/review?list=wro").text
-    assert 'href="/review?list=uflpa&amp;per_page=1&amp;page=2"' in c.get("/review?list=uflpa&per_page=1").text
+    paged = c.get("/review?list=uflpa&per_page=1").text
+    assert 'href="/review?list=uflpa&amp;per_page=1&amp;page=2"' in paged
     filtered = c.get("/review?importer=Outdoor&list=uflpa")
     assert "importer=Outdoor" in filtered.text and "list=uflpa" in filtered.text  # kept in export links
     values = [v.replace("&#34;", '"').replace("&quot;", '"')
@@ -112,5 +113,6 @@ def test_name_check_top5_and_csv_batch(site):
     assert {o["id"] for o in out} == {"A1", "A2"} and max(int(o["rank"]) for o in out) <= 5
     assert next(o for o in out if o["id"] == "A1" and o["rank"] == "1")["entity_id"] == "uflpa-001"
     assert all(o["explanation"] for o in out)
-    bad = c.post("/check/batch", data={"csrf": csrf}, files={"file": ("names.csv", b"company\nX\n", "text/csv")})
+    bad = c.post("/check/batch", data={"csrf": csrf},
+                 files={"file": ("names.csv", b"company\nX\n", "text/csv")})
     assert bad.status_code == 422 and "names.csv:1:name" in bad.text

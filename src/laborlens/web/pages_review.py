@@ -213,8 +213,8 @@ def batch_rows(data: bytes, filename: str) -> list[dict[str, str]]:
             raise InputError("empty name", file=filename, row=i, column="name")
         rows.append(row)
         if len(rows) > BATCH_MAX:
-            raise InputError(f"more than {BATCH_MAX} rows: use `laborlens match` for large files", file=filename,
-                             row=i)
+            raise InputError(f"more than {BATCH_MAX} rows: use `laborlens match` for large files",
+                             file=filename, row=i)
     if not rows:
         raise InputError("no rows", file=filename, row=2)
     return rows
@@ -231,8 +231,8 @@ async def check_batch(request: Request, user: Viewer) -> Response:
     matcher = request.app.state.matchers.get(request.app.state.store)
     buf = io.StringIO()
     w = csvout.writer(buf)
-    w.writerow(["row", "id", "name", "country", "rank", "entity_id", "entity_name", "list", "edition", "score",
-                "decision", "explanation"])
+    w.writerow(["row", "id", "name", "country", "rank", "entity_id", "entity_name", "list", "edition",
+                "score", "decision", "explanation"])
     for i, row in enumerate(rows, start=2):
         found = [r for r in matcher.match(row["name"], row.get("country", ""), row.get("address", ""), top=5)
                  if r.entity_id] or matcher.match(row["name"], row.get("country", ""), row.get("address", ""))
