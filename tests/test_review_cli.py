@@ -32,3 +32,23 @@ def test_screen_name_records_a_run_and_diff_compares(cli, tmp_path):
         d["counts_a"]["clear"]
     r = cli("runs", "diff", "no such run", "first look")
     assert r.exit_code == 2 and "no run 'no such run'" in r.output
+
+
+def test_runs_name_needs_a_named_analyst(cli, tmp_path, monkeypatch):
+    from laborlens import accounts
+    from laborlens.settings import Settings
+    from laborlens.store import open_store
+
+    generate_demo(tmp_path / "data", seed=7)
+    r = cli("screen", tmp_path / "data", "-o", tmp_path / "out", "--name", "")
+    run_id = r.output.split("recorded as run ")[1].split()[0].rstrip(":")
+    with open_store(Settings()).session() as s:
+        accounts.add_user(s, "ada", "a long password 1", "analyst")
+        accounts.add_user(s, "vic", "a long password 2", "viewer")
+    assert cli("runs", "name", run_id, "x").exit_code == 2  # nobody named
+    monkeypatch.setenv("LABORLENS_PASSWORD", "a long password 2")
+    r = cli("runs", "name", run_id, "x", "--as", "vic")
+    assert r.exit_code == 2 and "analyst" in r.output
+    monkeypatch.setenv("LABORLENS_PASSWORD", "a long password 1")
+    assert cli("runs", "name", run_id, "December", "--as", "ada").exit_code == 0
+    assert "December" in cli("runs", "list").output

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from laborlens.accounts import Principal
 from laborlens.cli.app import app, console, settings, store
+from laborlens.cli.auth import AsUser, context
 from laborlens.service import Context
 
 runs_app = typer.Typer(help="Screening runs in the store: list, name, and what changed between two.",
@@ -54,7 +55,8 @@ def status() -> None:
 
 
 def cli_context() -> Context:
-    """The operator at the console acts as an admin (who can open the store can change it anyway)."""
+    """The store's operator, for recording a run that `laborlens screen`/`demo` just wrote (like `load`, it
+    writes what the operator brought; decisions and names are made by named users, `--as`)."""
     return Context(settings(), store(), Principal(0, "cli", "admin", "cli"))
 
 
@@ -78,11 +80,12 @@ def runs_list(limit: Annotated[int, typer.Option(help="newest N runs")] = 50) ->
 
 
 @runs_app.command("name")
-def runs_name(run_id: str, name: Annotated[str, typer.Argument(help='the name ("" removes it)')]) -> None:
-    """Name a run, so `runs diff` and the web UI can find it by name."""
+def runs_name(run_id: str, name: Annotated[str, typer.Argument(help='the name ("" removes it)')],
+              as_user: str | None = AsUser) -> None:
+    """Name a run, so `runs diff` and the web UI can find it by name (as an analyst: --as USER)."""
     from laborlens.service.review import name_run
 
-    console.print(f"run {run_id}: {name_run(cli_context(), run_id, name) or '(name removed)'}")
+    console.print(f"run {run_id}: {name_run(context(as_user), run_id, name) or '(name removed)'}")
 
 
 def _load(ref: str):
