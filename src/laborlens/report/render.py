@@ -30,7 +30,13 @@ _ORDER = {"presumption": 0, "review": 1, "clear": 2}
 
 def _missing(result: ScreenResult, v: Verdict, flagged_volume: Mapping[str, dict]) -> list[str]:
     """What a rebuttal still needs for this shipment."""
-    out = [
+    head = []
+    if v.verdict == "presumption" and v.path:
+        # UFLPA: the importer must show by clear and convincing evidence that no forced labor went into it
+        pid = v.path[0]
+        head.append(f"clear and convincing evidence that no input from {result.party_name(pid)} ({pid}) went "
+                    f"into this good, or that {pid} is not the listed or XUAR party")
+    out = head + [
         f"trace the inputs of {g['party_id']} ({result.party_name(g['party_id'])}) for "
         f"{g['material'] or 'what it sells'} back to raw materials"
         for g in v.gaps[:8]
@@ -109,7 +115,8 @@ def _context(result: ScreenResult) -> dict[str, Any]:
         "cjk_warning": "",
         "parties": result.parties,
         "pname": result.party_name,
-        "importers": sorted({v.importer_id for v in result.verdicts}),
+        "importers": sorted({f"{result.party_name(v.importer_id)} ({v.importer_id})"
+                             for v in result.verdicts}),
         "mass_balance": result.mass_balance,
     }
 
@@ -150,8 +157,8 @@ def render_pdf(html: str, path: Path) -> str:
 
     warning = cjk_font_missing() if has_cjk(html) else ""
     if warning:
-        banner = (f'<div class="warn" id="cjk-warning"><b>Chinese text in this pack may show as empty boxes:</b> '
-                  f"{warning}</div>")
+        banner = ('<div class="warn" id="cjk-warning"><b>Chinese text in this pack may show as empty '
+                  f"boxes:</b> {warning}</div>")
         html = html.replace("<main>", "<main>" + banner, 1)
     HTML(string=html).write_pdf(str(path))
     return warning
