@@ -13,6 +13,7 @@ import uvicorn
 from browser import ARTIFACTS, chromium_page
 from test_browser import _free_port
 from test_review import LINKS, PARTIES, ctx_for, screen_run
+from webapp_helpers import enrol_totp, second_factor_code
 
 from laborlens import accounts
 from laborlens.api import create_app
@@ -26,6 +27,7 @@ SHOTS = ARTIFACTS / "screenshots"
 PASSWORD = "admin password 12"
 ALL_PARTIES = [*PARTIES, Party("Q", "Hoshine Silicon Industry (Shanshan) Co", "CN", "Shanghai")]
 ALL_LINKS = [*LINKS, Link("Q", "EXP", "polysilicon")]
+_APP: list = []  # the running app, for the second-factor code
 
 
 @pytest.fixture()
@@ -33,6 +35,8 @@ def site(settings, tmp_path) -> Iterator[tuple[str, object]]:
     app = create_app(settings)
     with app.state.store.session() as s:
         accounts.add_user(s, "ada", PASSWORD, "admin")
+    enrol_totp(app, "ada")  # admins sign in with a second factor
+    _APP[:] = [app]
     matcher = build_matcher(list(bundled_entries("uflpa")) + list(bundled_entries("wro")))
     ctx = ctx_for(settings, app.state.store, "ada", "admin")
     screen_run(ctx, matcher, tmp_path, "before review", parties=ALL_PARTIES, links=ALL_LINKS)
@@ -54,6 +58,10 @@ def _sign_in(page, server: str) -> None:
     page.get_by_label("User name").fill("ada")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    if "/signin/totp" in page.url:  # admins answer the two-factor step
+        page.get_by_label("6-digit code or a recovery code").fill(second_factor_code(_APP[0], "ada"))
+        page.get_by_role("button", name="Verify").click()
     page.wait_for_url(server + "/")
 
 

@@ -67,7 +67,8 @@ def _how_to_open(store: Store, run_id: str) -> None:
         users = s.scalar(select(func.count()).select_from(User)) or 0
     home = os.environ.get("LABORLENS_HOME", "")
     env = f"LABORLENS_HOME={home} " if home else ""
-    steps = [] if users else [f"{env}laborlens users add ada --role admin   # first user; asks a password"]
+    # an analyst signs in with a password alone (admins also need two-factor: `laborlens users totp NAME`)
+    steps = [] if users else [f"{env}laborlens users add ada --role analyst   # first user; asks a password"]
     steps += [f"{env}laborlens serve",
               f"open http://127.0.0.1:8000/jobs/{run_id}   (the demo run; the review queue is at /review)"]
     console.print("To see it in the web UI:\n  " + "\n  ".join(steps), highlight=False, soft_wrap=True)
