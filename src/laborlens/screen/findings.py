@@ -169,7 +169,7 @@ def _mass_balance_source(inp: ScreenInput) -> list[Finding]:
 __all__ = ["link_findings", "list_findings", "party_severity", "xuar_findings"]
 
 
-@finding_source("grievance", "checking open worker grievances")
+@finding_source("grievances", "checking open worker grievances")
 def grievance_source(inp: ScreenInput) -> list[Finding]:
     """Open, credible grievances with a forced-labour indicator: review level, never presumption alone."""
     from laborlens.grievances.findings import findings_from_store
