@@ -62,7 +62,16 @@ def clean(text: str) -> str:
     text = _ANNOTATION.sub(" ", text)
     text = chinese.to_simplified(text)
     text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    if needs_transliteration(text):
+        from normality import ascii_text  # Cyrillic, Greek, kana, Arabic script... → Latin (OpenSanctions')
+
+        text = ascii_text(text) or text
     return text.casefold().replace("&", " and ").replace("'", "").replace("’", "")
+
+
+def needs_transliteration(text: str) -> bool:
+    """Letters of a script other than Latin or Chinese (Han names have their own readings)."""
+    return not chinese.has_han(text) and any(ord(c) > 0x24F and c.isalpha() for c in text)
 
 
 def kind_of(tok: str) -> str:
@@ -184,7 +193,8 @@ def analyze(name: str) -> tuple[NameForm, ...]:
         return tuple(seen.values())
     if not chinese.has_han(text):
         toks = _latin_tokens(text)
-        forms = [NameForm(name, tuple(toks), "as written", "", _looks_truncated(name, toks))]
+        how = "transliterated to Latin" if needs_transliteration(unicodedata.normalize("NFKC", name)) else "as written"
+        forms = [NameForm(name, tuple(toks), how, "", _looks_truncated(name, toks))]
         compounds = chinese.pinyin_compounds()
         alt = _latin_tokens(text, short_compounds=True) if any(t.raw in compounds for t in toks) else toks
         if alt != toks:  # "guiye" may be 硅业 (silicon industry) or a place: keep both readings

@@ -19,7 +19,7 @@ HERE = Path(__file__).parent / "data"
 # Legal forms (single tokens after tokenisation). Weight ~0: they say what kind of body, not which one.
 LEGAL = frozenset(
     """co company companies corp corporation inc incorporated llc ltd limited plc gmbh ag sa sarl bv nv
-    bhd berhad sdn pte pvt jsc ojsc pjsc llp lp kg oy ab as srl spa tbk pt cv sro kk tnhh""".split()
+    bhd berhad sdn pte pvt jsc ojsc pjsc llp lp kg oy ab as srl spa tbk pt cv sro kk tnhh ooo oao zao pao tov""".split()
 )
 # Organisational words: part of the name, weakly distinctive.
 ORG = frozenset("""group holding branch general subsidiary subsidiaries affiliate affiliates affiliated subordinate
@@ -169,3 +169,36 @@ def common_english() -> frozenset[str]:
     name they say less than an invented brand or a pinyin name, so they weigh less."""
     lines = (HERE / "english_common.txt").read_text(encoding="utf-8").splitlines()
     return frozenset(x for x in lines if x and not x.startswith("#"))
+
+
+_INITIALS = ("zh", "ch", "sh", "b", "p", "m", "f", "d", "t", "n", "l", "g", "k", "h", "j", "q", "x", "r", "z",
+             "c", "s", "y", "w")
+
+
+@lru_cache(maxsize=100_000)
+def pinyin_split(word: str) -> tuple[str, ...]:
+    """``word`` as its fewest pinyin syllables, preferring longer first syllables ("haolin" → hao, lin;
+    "xian" → xian); () when it is not pinyin."""
+    syl = pinyin_syllables()
+    n = len(word)
+    if n < 2:
+        return ()
+    best: list[tuple[str, ...] | None] = [None] * (n + 1)
+    best[n] = ()
+    for start in range(n - 1, -1, -1):
+        for end in range(min(n, start + 6), start, -1):  # longest syllable first
+            rest = best[end]
+            if rest is not None and word[start:end] in syl:
+                cand = (word[start:end], *rest)
+                cur = best[start]
+                if cur is None or len(cand) < len(cur):
+                    best[start] = cand
+    return best[0] or ()
+
+
+def initial_final(syllable: str) -> tuple[str, str]:
+    """Split a pinyin syllable into its initial and final ("zhong" → zh, ong; "ai" → "", ai)."""
+    for ini in _INITIALS:
+        if syllable.startswith(ini) and len(syllable) > len(ini):
+            return ini, syllable[len(ini):]
+    return "", syllable
