@@ -15,7 +15,7 @@ from rapidfuzz.distance import OSA, Indel
 
 from laborlens.names.chinese import brand_chars
 from laborlens.names.normalize import NameForm, Token
-from laborlens.names.qualifiers import country_qualifiers, legal_forms, number_words, numbers
+from laborlens.names.qualifiers import country_qualifiers, is_number, legal_forms, number_words, numbers
 from laborlens.names.vocab import common_english, initial_final, pinyin_split, place_names
 
 FEATURES = (
@@ -24,7 +24,8 @@ FEATURES = (
     "place_missing", "legal_agree", "legal_conflict", "number_agree", "number_conflict", "number_missing",
     "qualifier_conflict", "qualifier_extra", "country_conflict", "han_sim", "han_brand", "cross_script",
     "truncated", "acronym", "subsidiaries", "brand_x_place_conflict", "brand_x_generic_conflict",
-    "short_listed",
+    "short_listed", "brand_found", "brand_absent", "cover_sq", "precision_sq", "extra_x_brand",
+    "qualifier_extra_x_cover", "legal_conflict_x_cover", "number_conflict_x_cover",
 )
 IDX = {f: i for i, f in enumerate(FEATURES)}
 
@@ -151,7 +152,8 @@ def prepare(form: NameForm) -> Prepared:
     prov = _province_of()
     places = frozenset(t.text for t in toks if t.kind == "place" and t.text != "china")
     return Prepared(
-        tuple(t for t in toks if not (t.text in number_words() or t.text in ("no",) and nums)),
+        # numbers are weighed by their own features, not as words
+        tuple(t for t in toks if not (nums and (t.text in number_words() or t.text == "no" or is_number(t.text)))),
         nums, country_qualifiers(words) - {"CN"}, legal_forms(form.name) if not form.han else frozenset(),
         places, frozenset(prov[p] for p in places if p in prov))
 
@@ -301,7 +303,8 @@ def pair_features(listed: NameForm, query: NameForm, idf: dict[str, float], *, c
     elif lp.places and not qp.places:
         v[IDX["place_missing"]] = 1.0
     if lp.legal and qp.legal:
-        if lp.legal & qp.legal:
+        # GmbH & Co. KG written "GMBH CO KG" is still a GmbH & Co. KG: a form inside another agrees
+        if lp.legal & qp.legal or any(a in b or b in a for a in lp.legal for b in qp.legal):
             v[IDX["legal_agree"]] = 1.0
         else:
             v[IDX["legal_conflict"]] = 1.0
@@ -334,6 +337,15 @@ def pair_features(listed: NameForm, query: NameForm, idf: dict[str, float], *, c
     v[IDX["subsidiaries"]] = float(covers and bool(dist) and all(ls[i] >= 0.99 for i in dist))
     v[IDX["brand_x_place_conflict"]] = v[IDX["brand_cover"]] * v[IDX["place_conflict"]]
     v[IDX["brand_x_generic_conflict"]] = v[IDX["brand_cover"]] * v[IDX["generic_conflict"]]
+    # a few non-linear terms, so that a linear model can say "all of the brand" and "none of it"
+    v[IDX["brand_found"]] = float(v[IDX["brand_min"]] >= 0.99)
+    v[IDX["brand_absent"]] = float(v[IDX["brand_cover"]] < 0.5)
+    v[IDX["cover_sq"]] = v[IDX["cover_all"]] ** 2
+    v[IDX["precision_sq"]] = v[IDX["precision_all"]] ** 2
+    v[IDX["extra_x_brand"]] = v[IDX["query_extra_distinct"]] * v[IDX["brand_cover"]]
+    v[IDX["qualifier_extra_x_cover"]] = v[IDX["qualifier_extra"]] * v[IDX["cover_all"]]
+    v[IDX["legal_conflict_x_cover"]] = v[IDX["legal_conflict"]] * v[IDX["cover_all"]]
+    v[IDX["number_conflict_x_cover"]] = v[IDX["number_conflict"]] * v[IDX["cover_all"]]
 
     for i, t in enumerate(lt):
         if ls[i] and t.kind not in SKIP:

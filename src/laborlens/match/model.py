@@ -33,7 +33,12 @@ _WORDS = {
     "acronym": "initials or acronym used", "subsidiaries": "listing covers subsidiaries, brand present",
     "brand_x_place_conflict": "brand found but place conflicts",
     "brand_x_generic_conflict": "brand found but industry conflicts",
-    "short_listed": "listed name is one word",
+    "short_listed": "listed name is one word", "brand_found": "all distinctive words found",
+    "brand_absent": "distinctive words mostly absent", "cover_sq": "listed words found (squared)",
+    "precision_sq": "query words accounted for (squared)", "extra_x_brand": "brand found with extra words",
+    "qualifier_extra_x_cover": "close name with a country qualifier on one side",
+    "legal_conflict_x_cover": "close name with a conflicting legal form",
+    "number_conflict_x_cover": "close name with a conflicting number",
 }
 
 

@@ -48,6 +48,10 @@ class Row:
 
 
 def manifest(n: str) -> str:
+    """Upper case, ASCII, no punctuation: the way carriers key names in."""
+    from normality import ascii_text
+
+    n = ascii_text(n) or n
     return re.sub(r"\s+", " ", re.sub(r"[^A-Z0-9 ]", " ", n.upper())).strip()
 
 
@@ -61,8 +65,10 @@ _ABBR = {"technology": "TECH", "group": "GRP", "industrial": "INDL", "industry":
 _LEGAL_SWAP = [("Co., Ltd.", "Company Limited"), ("Co. Ltd.", "Co Ltd"), ("Corporation", "Corp."),
                ("Limited", "Ltd."), ("GmbH", "Gesellschaft mit beschränkter Haftung"),
                ("AG", "Aktiengesellschaft"), ("AB", "Aktiebolag"), ("Oy", "Osakeyhtiö"), ("S.A.", "SA")]
-_LEGAL_CONFLICT = [("GmbH", "AG"), ("AG", "GmbH"), ("SARL", "SA"), ("S.L.", "S.A."), ("AB", "Oy"),
-                   ("Oy", "AB"), ("B.V.", "N.V."), ("S.r.l.", "S.p.A."), ("Inc.", "GmbH"), ("LLC", "AG")]
+_LEGAL_CONFLICT = [("GmbH", "AG"), ("AG", "GmbH"), ("SARL", "SA"), ("SAS", "SARL"), ("S.L.", "S.A."),
+                   ("S.A.", "S.L."), ("AB", "Oy"), ("Oy", "AB"), ("B.V.", "N.V."), ("N.V.", "B.V."),
+                   ("S.r.l.", "S.p.A."), ("S.p.A.", "S.r.l."), ("KG", "GmbH"), ("SE", "GmbH"),
+                   ("Sp. z o.o.", "S.A."), ("SNC", "SA"), ("Oyj", "AB")]
 _INFLECT = [("Agriculture", "Agricultural"), ("Agricultural", "Agriculture"), ("Products", "Product"),
             ("Foods", "Food"), ("Food", "Foods"), ("Textile", "Textiles"), ("Textiles", "Textile"),
             ("Industry", "Industries"), ("Industrial", "Industries"), ("Metals", "Metal"),
@@ -250,22 +256,29 @@ def negatives(name: str, rng: random.Random, brand_pool: Sequence[str], company:
     nums = [(k, f) for k, forms in _NUM_FORMS.items() for f in forms if re.search(rf"\b{re.escape(f)}\b", name)]
     if nums:
         k, f = nums[0]
-        other = rng.choice([x for x in _NUM_FORMS if x != k])
-        out["neg_number"] = _replace_word(name, f, _NUM_FORMS[other][0])
+        for n, other in enumerate(rng.sample([x for x in _NUM_FORMS if x != k], 3)):
+            out[f"neg_number#{n}"] = _replace_word(name, f, rng.choice(_NUM_FORMS[other]))
     cq = [c for c in _COUNTRIES if re.search(rf"\b{c}\b", name)]
     if cq:
-        out["neg_country_qualifier"] = _replace_word(name, cq[0], rng.choice([c for c in _COUNTRIES if c != cq[0]]))
+        for n, c in enumerate(rng.sample([c for c in _COUNTRIES if c != cq[0]], 2)):
+            out[f"neg_country_qualifier#{n}"] = _replace_word(name, cq[0], c)
+        out["neg_country_qualifier#x"] = re.sub(r"\s+", " ", name.replace(f"({cq[0]})", "")).strip()
     elif not company and brands and not any(t.kind == "place" for t in toks):
         head = name.split()[0]
         out["neg_country_qualifier"] = name.replace(head, f"{head} ({rng.choice(_COUNTRIES)})", 1)
-    for a, b in _LEGAL_CONFLICT:
-        if re.search(rf"(?<!\w){re.escape(a)}(?!\w)", name):
-            out["neg_legal_form"] = _replace_word(name, a, b)
-            break
+    n = 0
+    for a, b in _LEGAL_CONFLICT if company is None else ():
+        if re.search(rf"(?<!\w){re.escape(a)}(?!\w)", name) and n < 2:
+            out[f"neg_legal_form#{n}"] = _replace_word(name, a, b)
+            n += 1
     acr = [w for w in re.findall(r"\b[A-Z]{3,5}\b", name) if w not in ("LTD", "GMBH")]
     if acr and len(set(acr[0])) == len(acr[0]):
         out["neg_initials_reordered"] = _replace_word(name, acr[0], ".".join(reversed(acr[0])) + ".")
     return {k: v for k, v in out.items() if v and v.strip() and v != name}
+
+
+def _exact(name: str) -> str:
+    return " ".join(re.findall(r"[^\W_]+", name.casefold()))
 
 
 def brand_groups(entries: Sequence[WatchEntry]) -> dict[str, str]:
@@ -290,7 +303,7 @@ def brand_groups(entries: Sequence[WatchEntry]) -> dict[str, str]:
     return {e.entity_id: find(e.entity_id) for e in entries}
 
 
-def synthetic_entities(n: int, seed: int = 3, prefix: str = "syn", foreign_share: float = 0.2
+def synthetic_entities(n: int, seed: int = 3, prefix: str = "syn", foreign_share: float = 0.3
                        ) -> tuple[list[WatchEntry], dict[str, ChineseCompany]]:
     """Generated companies to list beside the real ones (for fitting, and to grow a list to 200 entities):
     Chinese companies (some numbered: "Second Cotton Mill"), and companies elsewhere, some with a country
@@ -346,6 +359,8 @@ def phenomena_rows(entries: Sequence[WatchEntry], zh: dict[str, Sequence[str]] |
         b = "".join(py(brand(brng))).title()
         pools.setdefault(fold_of("b:" + b), []).append(b)
     rows: list[Row] = []
+    # a "negative" that happens to be some listed name is not a negative
+    listed_keys = {_exact(n) for e in entries for n in e.all_names}
     for e in entries:
         if e.kind != "entity":
             continue
@@ -359,7 +374,9 @@ def phenomena_rows(entries: Sequence[WatchEntry], zh: dict[str, Sequence[str]] |
             for kind, q in variants(n, rng, z, comp if k == 0 else None).items():
                 rows.append(Row(f"p{len(rows)}", q, "CN", e.entity_id, kind, g))
             for kind, q in negatives(n, rng, pools[fold_of(g)], comp if k == 0 else None, covers).items():
-                rows.append(Row(f"p{len(rows)}", q, "CN", "", kind, g))
+                if _exact(q) in listed_keys:
+                    continue
+                rows.append(Row(f"p{len(rows)}", q, "CN", "", kind.split("#")[0], g))
     return rows
 
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from laborlens.names import chinese
-from laborlens.names.vocab import (ABBREVIATIONS, GENERIC, LEGAL, LEGAL_CANON, ORG, STOP, place_names, provinces,
-                                   singular)
+from laborlens.names.vocab import (ABBREVIATIONS, GENERIC, LEGAL, LEGAL_CANON, ORG, STOP, pinyin_split, place_names,
+                                   provinces, singular)
 
 KINDS = ("distinct", "number", "generic", "place", "org", "initial", "legal", "stop")
 
@@ -105,7 +105,8 @@ def _org_type_words(text: str) -> frozenset[str]:
     return frozenset(w for span, _ in extract_org_types(text) for w in _SPLIT.split(span.casefold()) if w)
 
 
-def _latin_tokens(text: str, short_compounds: bool = False, latin: bool = True) -> list[Token]:
+def _latin_tokens(text: str, short_compounds: bool = False, latin: bool = True, keep_syllables: bool = False
+                  ) -> list[Token]:
     raws = [r for r in _SPLIT.split(text) if r]
     legal_words = _org_type_words(text) if latin else frozenset()
     out: list[Token] = []
@@ -115,7 +116,7 @@ def _latin_tokens(text: str, short_compounds: bool = False, latin: bool = True) 
     while i < len(raws):
         # pinyin written out ("xin nengyuan", "you xian gong si") → the English term it spells
         merged = None
-        for n in ((4, 3, 2, 1) if raws[i] in prefixes else ()):
+        for n in ((6, 5, 4, 3, 2, 1) if raws[i] in prefixes and not keep_syllables else ()):
             if i + n <= len(raws):
                 cat = "".join(raws[i : i + n])
                 # a lone short word ("xinye") is too ambiguous (a county, 新野, as much as 锌业)
@@ -199,6 +200,13 @@ def analyze(name: str) -> tuple[NameForm, ...]:
         alt = _latin_tokens(text, short_compounds=True) if any(t.raw in compounds for t in toks) else toks
         if alt != toks:  # "guiye" may be 硅业 (silicon industry) or a place: keep both readings
             forms.append(NameForm(name, tuple(alt), "pinyin words translated", "", forms[0].truncated))
+        raws = [r for r in _SPLIT.split(text) if r]
+        if sum(len(pinyin_split(r)) == 1 for r in raws) >= 4:
+            # pinyin written syllable by syllable: also keep the syllables as they are, so that the
+            # lists' vocabulary can join them (Zi Jin → zijin) before terms are read (jin kuang → gold mine)
+            plain = _latin_tokens(text, keep_syllables=True)
+            if plain != toks:
+                forms.append(NameForm(name, tuple(plain), "pinyin syllables kept", "", forms[0].truncated))
         head = _up_to_legal_form(toks)
         if head:
             forms.append(NameForm(name, tuple(head), "name up to its legal form", "", False))

@@ -23,6 +23,10 @@ _ROMAN = {"ii": 2, "iii": 3, "iv": 4, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "xi
 _ORD_SUFFIX = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
 
 
+def is_number(word: str) -> bool:
+    return word.isdigit() or bool(_ORD_SUFFIX.match(word)) or word in _ROMAN
+
+
 def number_words() -> frozenset[str]:
     return frozenset(_UNITS) | frozenset(_TENS) | frozenset(_ORDINALS)
 
@@ -56,20 +60,22 @@ def numbers(words: tuple[str, ...]) -> frozenset[int]:
 
 # Legal forms that say the same kind of body in English-speaking and Chinese usage: never a conflict.
 _ANGLO = frozenset({"co", "ltd", "inc", "corp", "llc", "plc", "limited", "company", "coltd", "corporation",
-                    "incorporated", "pte", "pvt", "bhd", "sdn", "group", "holding", "holdings"})
+                    "incorporated", "pte", "pvt", "bhd", "sdn", "companyltd", "corpltd", "ltdco", "colimited",
+                    "companylimited", "llp"})
 
 
 @lru_cache(maxsize=100_000)
 def legal_forms(name: str) -> frozenset[str]:
     """Legal forms in a name, in rigour's compare spelling (Aktiengesellschaft → ag, Gesellschaft mit
-    beschränkter Haftung → gmbh), words of the English/Chinese family dropped (they agree with each other)."""
+    beschränkter Haftung → gmbh); the English/Chinese family (Co., Ltd., Inc., Corp.) is one form, since its
+    members are used interchangeably."""
     from rigour.names import extract_org_types, replace_org_types_compare
 
     out = set()
     for span, _display in extract_org_types(name):
         form = re.sub(r"[^0-9a-z]", "", replace_org_types_compare(span.casefold()))
-        if form and form not in _ANGLO:
-            out.add(form)
+        if form:
+            out.add("co/ltd/inc" if form in _ANGLO else form)
     return frozenset(out)
 
 
