@@ -25,7 +25,8 @@ FEATURES = (
     "qualifier_conflict", "qualifier_extra", "country_conflict", "han_sim", "han_brand", "cross_script",
     "truncated", "acronym", "subsidiaries", "brand_x_place_conflict", "brand_x_generic_conflict",
     "short_listed", "brand_found", "brand_absent", "cover_sq", "precision_sq", "extra_x_brand",
-    "qualifier_extra_x_cover", "legal_conflict_x_cover", "number_conflict_x_cover",
+    "qualifier_extra_x_cover", "legal_conflict_x_cover", "number_conflict_x_cover", "all_agree",
+    "brand_pinyin_changed",
 )
 IDX = {f: i for i, f in enumerate(FEATURES)}
 
@@ -63,6 +64,8 @@ def word_sim(a: str, b: str) -> tuple[float, str]:
     is further; other words by edit distance (Motors/Mortars, Gold/Gld)."""
     if a == b:
         return 1.0, "exact"
+    if (len(a) == 1) != (len(b) == 1) and a[0] == b[0]:  # an initial: "J." ~ "John"
+        return 0.6, "initial"
     if len(a) < 3 or len(b) < 3 or a.isdigit() or b.isdigit():
         return 0.0, ""
     sa, sb = pinyin_split(a), pinyin_split(b)
@@ -201,7 +204,8 @@ def _align(lt: tuple[Token, ...], qt: tuple[Token, ...], truncated: bool
     for sim, _, i, j, how in pairs:
         if ls[i] or qs[j]:
             continue
-        ls[i], qs[j], hows[i], qraw[i] = sim, sim, how, qt[j].raw
+        ls[i], qs[j], qraw[i] = sim, sim, qt[j].raw
+        hows[i] = "; ".join(x for x in (qt[j].how, how) if x)
     acronym = False
     # Words split into syllables (Dong Hai → donghai) or a brand written as its initials (JA ↔ Jing Ao,
     # A.B.C. ↔ Alpha Beta Capital): compare an unaligned word with a run of unaligned words on the other side.
@@ -334,6 +338,8 @@ def pair_features(listed: NameForm, query: NameForm, idf: dict[str, float], *, c
     elif query.han and not listed.han:
         v[IDX["cross_script"]] = 1.0
     v[IDX["acronym"]] = float(acronym)
+    # a brand word that reads as another pinyin name (Tianwei/Tianmei), not as a slip of the keyboard
+    v[IDX["brand_pinyin_changed"]] = float(any(ls[i] < 1.0 and hows[i].endswith("pinyin syllables") for i in dist))
     v[IDX["subsidiaries"]] = float(covers and bool(dist) and all(ls[i] >= 0.99 for i in dist))
     v[IDX["brand_x_place_conflict"]] = v[IDX["brand_cover"]] * v[IDX["place_conflict"]]
     v[IDX["brand_x_generic_conflict"]] = v[IDX["brand_cover"]] * v[IDX["generic_conflict"]]
@@ -346,10 +352,14 @@ def pair_features(listed: NameForm, query: NameForm, idf: dict[str, float], *, c
     v[IDX["qualifier_extra_x_cover"]] = v[IDX["qualifier_extra"]] * v[IDX["cover_all"]]
     v[IDX["legal_conflict_x_cover"]] = v[IDX["legal_conflict"]] * v[IDX["cover_all"]]
     v[IDX["number_conflict_x_cover"]] = v[IDX["number_conflict"]] * v[IDX["cover_all"]]
+    conflicts = ("generic_conflict", "place_conflict", "legal_conflict", "number_conflict", "qualifier_conflict",
+                 "qualifier_extra", "number_missing")
+    v[IDX["all_agree"]] = float(min(v[IDX["cover_all"]], v[IDX["precision_all"]]) >= 0.99
+                                and not any(v[IDX[c]] for c in conflicts))
 
     for i, t in enumerate(lt):
         if ls[i] and t.kind not in SKIP:
-            how = hows[i] if hows[i] not in ("exact", "") else ""
+            how = "; ".join(x for x in hows[i].split("; ") if x != "exact")
             via = "; ".join(dict.fromkeys(x for x in (t.how, how) if x))
             ev.matched.append((t.raw, qraw[i], round(ls[i], 3), via))
     ev.missing = [t.raw for i, t in enumerate(lt[:upto]) if not ls[i] and t.kind not in SKIP]

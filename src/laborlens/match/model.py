@@ -39,6 +39,8 @@ _WORDS = {
     "qualifier_extra_x_cover": "close name with a country qualifier on one side",
     "legal_conflict_x_cover": "close name with a conflicting legal form",
     "number_conflict_x_cover": "close name with a conflicting number",
+    "all_agree": "every word accounted for on both sides, no conflict",
+    "brand_pinyin_changed": "a brand syllable reads as another name",
 }
 
 

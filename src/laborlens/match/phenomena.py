@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from laborlens.match.corpus import ChineseCompany, brand, chinese_company, places, py
+from laborlens.countries import iso2
 from laborlens.model import WatchEntry
 from laborlens.names.chinese import has_han
 from laborlens.names.normalize import analyze
@@ -318,15 +319,18 @@ def synthetic_entities(n: int, seed: int = 3, prefix: str = "syn", foreign_share
         if rng.random() < foreign_share:
             lang, name = foreign_company(rng, rng.choice(["de", "fr", "es", "it", "nl", "se", "fi", "pl", "en"]))
             head = name.split()[0]
+            country = {"en": "US", "se": "SE"}.get(lang, lang.upper())
             if rng.random() < 0.4:
-                name = name.replace(head, f"{head} ({rng.choice(_COUNTRIES)})", 1)
+                q = rng.choice(_COUNTRIES)
+                name = name.replace(head, f"{head} ({q})", 1)
+                country = iso2(q) or country
             elif rng.random() < 0.3:
                 k = rng.choice(sorted(_NUM_FORMS))
                 name = name.replace(head, f"{head} {rng.choice(_NUM_FORMS[k])}", 1)
             if name in seen:
                 continue
             seen.add(name)
-            entries.append(WatchEntry(eid, name, (), "", prefix))
+            entries.append(WatchEntry(eid, name, (), country, prefix))
             continue
         c = chinese_company(rng)
         if c.brand_zh in seen:
@@ -337,7 +341,8 @@ def synthetic_entities(n: int, seed: int = 3, prefix: str = "syn", foreign_share
             name = f"{c.place.en} {c.brand} {rng.choice(_NUM_FORMS[k])} {c.industry_en.title()} Mill"
             entries.append(WatchEntry(eid, name, (), "CN", prefix))
             continue
-        entries.append(WatchEntry(eid, c.english(), (), "CN", prefix))
+        covers = rng.random() < 0.08
+        entries.append(WatchEntry(eid, c.english() + (" and its subsidiaries" if covers else ""), (), "CN", prefix))
         comps[eid] = c
     return entries, comps
 
@@ -372,11 +377,20 @@ def phenomena_rows(entries: Sequence[WatchEntry], zh: dict[str, Sequence[str]] |
                 continue
             z = (zh.get(e.entity_id) or [""])[0] if k == 0 else ""
             for kind, q in variants(n, rng, z, comp if k == 0 else None).items():
-                rows.append(Row(f"p{len(rows)}", q, "CN", e.entity_id, kind, g))
+                rows.append(Row(f"p{len(rows)}", q, e.country or "CN", e.entity_id, kind, g))
+            brands = _brand_words(n)
+            if covers and k == 0 and brands:
+                # a subsidiary of a listing that covers subsidiaries: the brand, another place and trade
+                pl = rng.choice(places())
+                q = f"{brands[0]} {rng.choice(['Silicon', 'Textile', 'Trading', 'Logistics'])} ({pl.en}) Co., Ltd."
+                rows.append(Row(f"p{len(rows)}", q, "CN", e.entity_id, "subsidiary", g))
             for kind, q in negatives(n, rng, pools[fold_of(g)], comp if k == 0 else None, covers).items():
                 if _exact(q) in listed_keys:
                     continue
-                rows.append(Row(f"p{len(rows)}", q, "CN", "", kind.split("#")[0], g))
+                # a name qualified by another country is usually declared from there
+                cq = [c for c in _COUNTRIES if re.search(rf"\b{c}\b", q) and not re.search(rf"\b{c}\b", n)]
+                country = iso2(cq[0]) if cq and kind.startswith("neg_country") else (e.country or "CN")
+                rows.append(Row(f"p{len(rows)}", q, country, "", kind.split("#")[0], g))
     return rows
 
 

@@ -62,11 +62,12 @@ def clean(text: str) -> str:
     text = _ANNOTATION.sub(" ", text)
     text = chinese.to_simplified(text)
     text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    text = text.casefold()
     if needs_transliteration(text):
         from normality import ascii_text  # Cyrillic, Greek, kana, Arabic script... → Latin (OpenSanctions')
 
-        text = ascii_text(text) or text
-    return text.casefold().replace("&", " and ").replace("'", "").replace("’", "")
+        text = (ascii_text(text) or text).casefold()
+    return text.replace("&", " and ").replace("'", "").replace("’", "")
 
 
 def needs_transliteration(text: str) -> bool:
@@ -109,6 +110,8 @@ def _latin_tokens(text: str, short_compounds: bool = False, latin: bool = True, 
                   ) -> list[Token]:
     raws = [r for r in _SPLIT.split(text) if r]
     legal_words = _org_type_words(text) if latin else frozenset()
+    # pinyin written syllable by syllable ("Jing Ao"): a syllable is not a legal form (Russian AO)
+    syllabic = sum(len(pinyin_split(r)) == 1 for r in raws) >= 4
     out: list[Token] = []
     i = 0
     compounds = chinese.pinyin_compounds()
@@ -149,7 +152,7 @@ def _latin_tokens(text: str, short_compounds: bool = False, latin: bool = True, 
         t = _tok(tok, raw, how)
         if not latin and t.kind == "legal" and t.text not in LEGAL_READING:
             t = Token(t.text, raw, "distinct", how)  # a pinyin syllable (纳 na, 萨 sa), not a legal form
-        if raw in legal_words and t.kind not in ("legal", "stop"):
+        if raw in legal_words and t.kind not in ("legal", "stop") and not (syllabic and len(pinyin_split(raw)) == 1):
             t = Token(t.text, raw, "legal", "legal form (rigour)")
         out.append(t)
     return out
