@@ -13,7 +13,11 @@ from laborlens.match.model import MODEL, PairModel
 SCORERS = (("laborlens", "fitted"), ("previous", "previous"), ("baseline", "WRatio"))
 
 
-def _cell(k: dict, kind: str) -> str:
+def _cell(k: dict, kind: str, reading: str = "flagged") -> str:
+    from laborlens.match.evaluate import AMBIGUOUS
+
+    if reading == "match" and kind in AMBIGUOUS:
+        return "(review)"  # meant for a person: not counted in the match-only reading
     if kind.startswith("neg"):
         return f"{k['flag_rate']:.3f}"
     return f"{k['recall']:.3f}"
@@ -33,7 +37,7 @@ def print_quality(con: Console, q: dict) -> None:
         cells = []
         for key, _label in SCORERS:
             for reading in ("flagged", "match"):
-                cells.append(_cell(q[key][reading]["per_kind"][kind], kind))
+                cells.append(_cell(q[key][reading]["per_kind"][kind], kind, reading))
         t.add_row(kind, str(kinds[kind]["n"]), *cells)
     n_unl = sum(kinds[k]["n"] for k in unl)
     t.add_row(f"unlisted names ({len(unl)} renderings/languages)", str(n_unl),

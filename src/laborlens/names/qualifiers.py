@@ -71,8 +71,14 @@ def legal_forms(name: str) -> frozenset[str]:
     members are used interchangeably."""
     from rigour.names import extract_org_types, replace_org_types_compare
 
+    from laborlens.names.vocab import pinyin_split
+
+    words = re.findall(r"[a-z]+", name.casefold())
+    syllabic = sum(len(pinyin_split(w)) == 1 for w in words) >= 4  # "Xin Jiang You Se ...": se is 色
     out = set()
     for span, _display in extract_org_types(name):
+        if syllabic and len(pinyin_split(span.casefold().strip())) == 1:
+            continue
         form = re.sub(r"[^0-9a-z]", "", replace_org_types_compare(span.casefold()))
         if form:
             out.add("co/ltd/inc" if form in _ANGLO else form)
