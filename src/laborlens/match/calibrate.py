@@ -9,9 +9,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from laborlens.errors import InputError
-from laborlens.match.matcher import CALIBRATION, Matcher, MatchResult, Thresholds
+from laborlens.match.matcher import Matcher, MatchResult, Thresholds
+
+if TYPE_CHECKING:
+    from laborlens.service.context import Context
+
+CALIBRATION_FILE = "calibration.json"  # in this installation's home; read by ``service.matcher_for_store``
 
 
 @dataclass(slots=True)
@@ -76,7 +82,20 @@ def calibrate(matcher: Matcher, rows: list[Labelled]) -> tuple[Thresholds, dict]
     return th, metrics(rows, results, t_match)
 
 
-def save(th: Thresholds, report: dict, path: Path = CALIBRATION) -> None:
+def save(th: Thresholds, report: dict, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({"match": th.match, "review": th.review, "source": th.source,
                                 "f1": round(report["f1"], 4)}, indent=2) + "\n")
+
+
+def save_thresholds(ctx: Context, th: Thresholds, report: dict, labelled_name: str) -> Path:
+    """Use case: make these thresholds the ones every later run in this home uses, and audit it (admin)."""
+    from laborlens import audit
+
+    principal = ctx.require("admin")
+    target = ctx.settings.home / CALIBRATION_FILE  # this installation's, never the shipped model
+    with ctx.unit_of_work() as s:
+        audit.record(s, principal.username, "thresholds.calibrate", labelled_name,
+                     {"match": th.match, "review": th.review, "f1": round(report["f1"], 4)})
+        save(th, report, target)  # written inside the unit: a failed write rolls the audit entry back
+    return target
