@@ -11,7 +11,6 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
 from laborlens import csvout
 from laborlens.cli.app import app, console, store
@@ -46,7 +45,6 @@ def match(
     if not queries.exists():
         raise InputError("file not found", file=str(queries))
     from laborlens.cli.app import settings
-
     from laborlens.ingest.limits import Limits
     from laborlens.ingest.textio import read_csv_file
 
@@ -56,7 +54,7 @@ def match(
     total = count_rows(queries)
     with _progress() as prog:
         task = prog.add_task("matching", total=total)
-        counts = match_file(matcher, queries, out, engine, workers, progress=lambda n: prog.advance(task, n))
+        counts = match_file(matcher, queries, out, engine, workers, progress=lambda n: prog.advance(task, n))  # noqa: B023 (used at once)
     console.print(f"{sum(counts.values())} names screened against {len(matcher.entries)} listed entries: "
                   f"[red]{counts['match']} match[/red], [yellow]{counts['review']} review[/yellow], "
                   f"{counts['clear']} clear → {out}")
@@ -175,7 +173,7 @@ def bench_match(
             with _progress() as prog:
                 task = prog.add_task(f"{label}: {names} names", total=names)
                 speed[label] = bench.throughput(mm, bench.realistic_names(names, mm.entries), Path(d), workers,
-                                                progress=lambda n: prog.advance(task, n))
+                                                progress=lambda n: prog.advance(task, n))  # noqa: B023
             print_speed(_WIDE, {label: speed[label]})  # as it comes: long runs may be cut short
         if million:
             with _progress() as prog:

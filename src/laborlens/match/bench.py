@@ -19,7 +19,7 @@ from rapidfuzz import fuzz, process
 from laborlens.match import evaluate as ev
 from laborlens.match.engine import match_file
 from laborlens.match.legacy import LegacyMatcher
-from laborlens.match.matcher import Matcher, Thresholds
+from laborlens.match.matcher import Matcher
 from laborlens.match.model import PairModel
 from laborlens.model import WatchEntry
 from laborlens.names.vocab import LEGAL
@@ -120,7 +120,7 @@ def quality(entries: Sequence[WatchEntry], extra_names: dict[str, tuple[str, ...
     out["previous"] = ev.report(ds.rows, lp, legacy.thresholds)
     say("brute-force baseline")
     ids, scores = baseline_best([r.name for r in ds.rows], ds.entries, extra_names=ds.extra_names)
-    bp = list(zip(ids, scores))
+    bp = list(zip(ids, scores, strict=False))
     out["baseline"] = ev.report(ds.rows, bp, ev.baseline_thresholds(ds.rows, bp))
     final = ev.fit(ds.rows, cands, "")
     th = ev.fit_thresholds(ds.rows, preds)  # from held-out predictions, not the in-sample ones

@@ -42,7 +42,7 @@ def read_labelled(path: Path) -> list[Labelled]:
 def metrics(rows: list[Labelled], results: list[MatchResult], threshold: float) -> dict:
     tp = fp = fn = 0
     per: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for r, x in zip(rows, results):
+    for r, x in zip(rows, results, strict=False):
         pred = x.entity_id if x.score >= threshold else ""
         if pred and pred == r.expected:
             tp += 1
@@ -69,7 +69,7 @@ def calibrate(matcher: Matcher, rows: list[Labelled]) -> tuple[Thresholds, dict]
     plateau = [m["threshold"] for m in scored if m["f2"] >= best - 1e-9]
     t_match = round((plateau[0] + plateau[-1]) / 2, 2)
     # Review: catch near-misses of true positives, at most 5% of negatives sent to a human.
-    negs = [x.score for r, x in zip(rows, results) if not r.expected]
+    negs = [x.score for r, x in zip(rows, results, strict=False) if not r.expected]
     t_review = t_match
     for t in sorted(grid, reverse=True):
         if t > t_match:

@@ -91,7 +91,7 @@ def _training_pairs(rows: Sequence[Row], cands: Sequence[Cands], model: PairMode
     per_kind: dict[str, int] = defaultdict(int)
     for r in rows:
         per_kind[r.kind] += 1
-    for r, c in zip(rows, cands):
+    for r, c in zip(rows, cands, strict=False):
         for eid, x in c:
             if model is None:
                 k = int(np.argmax(x[:, FEATURES.index("cover_all")] + x[:, FEATURES.index("precision_all")]))
@@ -126,7 +126,7 @@ def fit(rows: Sequence[Row], cands: Sequence[Cands], version: str = "", rounds: 
 # -- thresholds and figures ------------------------------------------------------------------------------
 def counts(rows: Sequence[Row], preds: Sequence[tuple[str, float]], t: float) -> tuple[int, int, int]:
     tp = fp = fn = 0
-    for r, (eid, p) in zip(rows, preds):
+    for r, (eid, p) in zip(rows, preds, strict=False):
         flagged = eid if p >= t else ""
         if flagged and flagged == r.expected:
             tp += 1
@@ -169,7 +169,7 @@ def report(rows: Sequence[Row], preds: Sequence[tuple[str, float]], th: Threshol
         tp = fp = fn = 0
         per: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # tp, fp, fn, n
         unl = [0, 0]
-        for r, (eid, p), t in zip(rows, preds, ths):
+        for r, (eid, p), t in zip(rows, preds, ths, strict=False):
             f = eid if p >= getattr(t, attr) else ""
             k = per[r.kind]
             k[3] += 1
@@ -207,7 +207,7 @@ def cross_validate(ds: Dataset, cands: Sequence[Cands], folds: int = FOLDS
         model = fit([ds.rows[i] for i in train], [cands[i] for i in train], f"fold {k}")
         models.append(model)
         th = Thresholds(model.match, model.review, f"fold {k}")
-        for i, pr in zip(test, predict(model, [cands[i] for i in test])):
+        for i, pr in zip(test, predict(model, [cands[i] for i in test]), strict=False):
             preds[i] = pr
             ths[i] = th
     return preds, ths, models

@@ -70,7 +70,7 @@ def word_sim(a: str, b: str) -> tuple[float, str]:
         return 0.0, ""
     sa, sb = pinyin_split(a), pinyin_split(b)
     if sa and sb and len(sa) == len(sb) and len(sa) > 1:
-        sims = [syllable_sim(x, y) for x, y in zip(sa, sb)]
+        sims = [syllable_sim(x, y) for x, y in zip(sa, sb, strict=False)]
         return 0.5 * (sum(sims) / len(sims) + min(sims)), "pinyin syllables"
     n = max(len(a), len(b))
     sim = max(Indel.normalized_similarity(a, b), 1.0 - OSA.distance(a, b) / n)
@@ -284,8 +284,8 @@ def pair_features(listed: NameForm, query: NameForm, idf: dict[str, float], *, c
             v[IDX["brand_exact"]] = sum(lw[i] for i in frame if ls[i] == 1.0) / tot
     l_tot = sum(lw[:upto]) or 1e-9
     q_tot = sum(qw) or 1e-9
-    v[IDX["cover_all"]] = sum(w * s for w, s in zip(lw[:upto], ls[:upto])) / l_tot
-    v[IDX["precision_all"]] = sum(w * s for w, s in zip(qw, qs)) / q_tot
+    v[IDX["cover_all"]] = sum(w * s for w, s in zip(lw[:upto], ls[:upto], strict=False)) / l_tot
+    v[IDX["precision_all"]] = sum(w * s for w, s in zip(qw, qs, strict=False)) / q_tot
     v[IDX["query_extra_distinct"]] = sum(qw[j] for j, t in enumerate(qt)
                                          if t.kind in ("distinct", "number") and not qs[j]) / q_tot
     v[IDX["short_listed"]] = float(sum(t.kind not in SKIP for t in lt) <= 1)

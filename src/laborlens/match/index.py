@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from laborlens.match.features import syllable_initials
 from laborlens.model import WatchEntry
 from laborlens.names.normalize import NameForm, Token, analyze, kind_of
-from laborlens.names.vocab import (ABBREVIATIONS, GENERIC, LEGAL, LEGAL_CANON, STOP, pinyin_split, place_names,
-                                   singular)
+from laborlens.names.vocab import ABBREVIATIONS, GENERIC, LEGAL, LEGAL_CANON, STOP, pinyin_split, place_names, singular
 
 RETRIEVE_KINDS = ("distinct", "number", "generic", "place", "org")
 _COVERS = re.compile(r"subsidiar|subordinate|affiliated entities", re.I)

@@ -61,7 +61,7 @@ class LegacyMatcher:
         best: dict[int, tuple[float, PairScore, int, NameForm]] = {}
         for ni in sorted(self.index.candidates(forms)):  # sorted: ties go to the primary name
             iname = self.index.names[ni]
-            for qf, qw in zip(forms, qweights):
+            for qf, qw in zip(forms, qweights, strict=False):
                 ps = score_forms(iname.form, qf, self.index.idf, self.index.kinds, list(iname.weights), qw)
                 h = score_han(iname.form, qf)
                 if h >= HAN_MIN and h > ps.score and brand_chars(iname.form.han) <= set(qf.han):

@@ -54,7 +54,7 @@ class PairModel:
     provenance: dict = field(default_factory=dict)
 
     def logit(self, x: list[float]) -> float:
-        return self.intercept + sum(w * v for w, v in zip(self.weights, x))
+        return self.intercept + sum(w * v for w, v in zip(self.weights, x, strict=False))
 
     def probability(self, x: list[float]) -> float:
         z = self.logit(x)
@@ -62,7 +62,7 @@ class PairModel:
 
     def explain(self, x: list[float]) -> list[str]:
         """Every feature with its value and its contribution to the log-odds, largest effect first."""
-        rows = sorted(zip(FEATURES, x, self.weights), key=lambda r: -abs(r[1] * r[2]))
+        rows = sorted(zip(FEATURES, x, self.weights, strict=False), key=lambda r: -abs(r[1] * r[2]))
         return [f"{_WORDS.get(f, f)} = {v:.2f} ({'+' if v * w >= 0 else '−'}{abs(v * w):.2f})"
                 for f, v, w in rows]
 

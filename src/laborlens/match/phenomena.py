@@ -22,13 +22,12 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from laborlens.match.corpus import ChineseCompany, brand, chinese_company, places, py
 from laborlens.countries import iso2
+from laborlens.match.corpus import ChineseCompany, brand, chinese_company, places, py
 from laborlens.model import WatchEntry
 from laborlens.names.chinese import has_han
 from laborlens.names.normalize import analyze
 from laborlens.names.vocab import pinyin_split
-
 
 FOLDS = 5
 
@@ -224,7 +223,7 @@ def variants(name: str, rng: random.Random, zh: str = "", company: ChineseCompan
             initials = "".join(s[0] for s in company.brand_py).upper()
             out["pinyin_initials"] = _replace_word(name, company.brand, initials)
     elif zh:
-        syl = [s for s in py(re.sub(r"[^\u4e00-\u9fff]", "", zh))]
+        syl = list(py(re.sub(r"[^\u4e00-\u9fff]", "", zh)))
         out["pinyin_syllables"] = " ".join(s.title() for s in syl)
     return {k: v for k, v in out.items() if v and v.strip()}
 

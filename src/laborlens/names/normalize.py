@@ -13,8 +13,18 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from laborlens.names import chinese
-from laborlens.names.vocab import (ABBREVIATIONS, GENERIC, LEGAL, LEGAL_CANON, ORG, STOP, pinyin_split, place_names,
-                                   provinces, singular)
+from laborlens.names.vocab import (
+    ABBREVIATIONS,
+    GENERIC,
+    LEGAL,
+    LEGAL_CANON,
+    ORG,
+    STOP,
+    pinyin_split,
+    place_names,
+    provinces,
+    singular,
+)
 
 KINDS = ("distinct", "number", "generic", "place", "org", "initial", "legal", "stop")
 
