@@ -10,7 +10,7 @@ import re
 import resource
 import statistics
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -74,7 +74,7 @@ def baseline_clean(name: str) -> str:
 
 
 def baseline_best(queries: list[str], entries: Sequence[WatchEntry], chunk: int = 20_000,
-                  extra_names: dict[str, Sequence[str]] | None = None) -> tuple[list[str], list[float]]:
+                  extra_names: Mapping[str, Sequence[str]] | None = None) -> tuple[list[str], list[float]]:
     """Brute force: WRatio of every query against every listed name, all cores, best entity per query."""
     names, owners = [], []
     for e in entries:

@@ -102,9 +102,9 @@ def places() -> tuple[Place, ...]:
                 if 2 <= len(zh) <= 4 and base:
                     out.append(Place(zh, base.title(), "65"))
     for code, en in _PROVINCE_EN.items():
-        zh = {"15": "内蒙古", "65": "新疆", "54": "西藏"}.get(code)
-        if zh:
-            out.append(Place(zh, en, code))
+        zh_region = {"15": "内蒙古", "65": "新疆", "54": "西藏"}.get(code)
+        if zh_region:
+            out.append(Place(zh_region, en, code))
     return tuple(out)
 
 

@@ -10,7 +10,7 @@ import bisect
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from laborlens.match.features import syllable_initials
@@ -20,6 +20,9 @@ from laborlens.names.vocab import ABBREVIATIONS, GENERIC, LEGAL, LEGAL_CANON, ST
 
 RETRIEVE_KINDS = ("distinct", "number", "generic", "place", "org")
 _COVERS = re.compile(r"subsidiar|subordinate|affiliated entities", re.I)
+
+
+_EMPTY: set[int] = set()  # the answer for a word nobody lists (never mutated)
 
 
 def _deletes(word: str, depth: int) -> set[str]:
@@ -49,7 +52,7 @@ class IndexedName:
 
 
 class WatchlistIndex:
-    def __init__(self, entries: Sequence[WatchEntry], extra_names: dict[str, Sequence[str]] | None = None,
+    def __init__(self, entries: Sequence[WatchEntry], extra_names: Mapping[str, Sequence[str]] | None = None,
                  common_cut: int = 30) -> None:
         self.entries = list(entries)
         self.names: list[IndexedName] = []
@@ -60,10 +63,10 @@ class WatchlistIndex:
         for ei, e in enumerate(self.entries):
             if e.kind != "entity":
                 continue
-            for ni, n in enumerate((*e.all_names, *extra_names.get(e.entity_id, ()))):
-                for form in analyze(n):
+            for ni, text in enumerate((*e.all_names, *extra_names.get(e.entity_id, ()))):
+                for form in analyze(text):
                     if form.tokens or form.han:
-                        self.names.append(IndexedName(ei, n, ni > 0, form))
+                        self.names.append(IndexedName(ei, text, ni > 0, form))
         df: Counter[str] = Counter()
         per_entry: dict[int, set[str]] = defaultdict(set)
         self.postings: dict[str, set[int]] = defaultdict(set)
@@ -222,7 +225,7 @@ class WatchlistIndex:
             rare.update(i for i, c in weak_hits.items() if c >= self.weak_need[i])
             for t in form.tokens:
                 if t.kind == "distinct" and 2 <= len(t.text) <= 4 and t.text not in self.postings:
-                    post = self.initial_postings.get(t.text, ())
+                    post = self.initial_postings.get(t.text, _EMPTY)
                     if len(post) <= self._common_cut:
                         rare.update(post)
             # syllables written one per word (Jing Ao): their initials may be a listed brand (JA)
@@ -232,7 +235,7 @@ class WatchlistIndex:
                     run = toks[j : j + n]
                     if len(run) == n and all(len(pinyin_split(x.text)) == 1 for x in run):
                         ini = "".join(x.text[0] for x in run)
-                        post = self.postings.get(ini, ())
+                        post = self.postings.get(ini, _EMPTY)
                         if ini in self.kinds and self.kinds[ini] == "distinct" and len(post) <= self._common_cut:
                             rare.update(post)
             if not any(t.kind in ("distinct", "number") and t.text in self.postings for t in form.tokens):
@@ -246,7 +249,7 @@ class WatchlistIndex:
                         rare |= inter
             found |= rare if rare else common
             for bg in _bigrams(form.han):
-                post = self.han_postings.get(bg)
+                post = self.han_postings.get(bg, _EMPTY)
                 if post and len(post) <= self._common_cut:
                     found |= post
         return found

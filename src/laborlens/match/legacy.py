@@ -5,7 +5,7 @@ Do not improve it: it is the "before" of the before/after figures.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from laborlens.match.index import WatchlistIndex
 from laborlens.match.matcher import MatchResult, Thresholds, country_code
@@ -25,7 +25,7 @@ class LegacyMatcher:
     fitted scorer. Not used for screening."""
 
     def __init__(self, entries: Sequence[WatchEntry], thresholds: Thresholds | None = None,
-                 extra_names: dict[str, Sequence[str]] | None = None) -> None:
+                 extra_names: Mapping[str, Sequence[str]] | None = None) -> None:
         self.entries = list(entries)
         self.extra_names = extra_names
         self.thresholds = thresholds or LEGACY_THRESHOLDS

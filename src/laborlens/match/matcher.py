@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -98,7 +98,7 @@ class Matcher:
     model."""
 
     def __init__(self, entries: Sequence[WatchEntry], thresholds: Thresholds | None = None,
-                 extra_names: dict[str, Sequence[str]] | None = None, model: PairModel | None = None) -> None:
+                 extra_names: Mapping[str, Sequence[str]] | None = None, model: PairModel | None = None) -> None:
         self.entries = list(entries)
         self.extra_names = extra_names
         self.model = model or load_model()
