@@ -22,6 +22,10 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q; rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$rc
 
+lint: $(STAMP)
+	$(BIN)/ruff check src
+	$(BIN)/mypy
+
 bench: $(STAMP)
 	$(BIN)/laborlens bench match
 	$(BIN)/laborlens bench screen

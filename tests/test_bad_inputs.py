@@ -52,7 +52,7 @@ def test_load_refuses(case: str, cli, store) -> None:
 
 
 @pytest.mark.parametrize("case", sorted(EXPECTED["lists"]))
-def test_lists_import_refuses(case: str, cli, store) -> None:
+def test_lists_import_refuses(case: str, cli_admin, cli, store) -> None:
     r = cli("lists", "import", BAD / "lists" / case, "--list", "badlist")
     assert r.exit_code == 2, r.output
     _names_spot(" ".join(r.output.split("\n")), EXPECTED["lists"][case])

@@ -11,7 +11,7 @@ from browser import ARGS, ARTIFACTS, CHROMIUM
 from conftest import need_service
 from test_browser import PASSWORD, server  # noqa: F401  (the uvicorn fixture and the analyst "ana")
 
-from laborlens import accounts
+from laborlens import accounts, totp
 
 SHOTS = ARTIFACTS / "screenshots"
 
@@ -82,7 +82,9 @@ def test_staff_board(server, settings):  # noqa: F811
 
     store = open_store(settings)
     with store.session() as s:
-        accounts.add_user(s, "adm", "admin password 12", "admin")
+        admin = accounts.add_user(s, "adm", "admin password 12", "admin")
+        secret, _ = totp.begin_enrolment(s, admin, "test")  # admins sign in with a second factor
+        totp.confirm_enrolment(s, admin, totp.current_code(s, admin), "test")
     assert load_demo_grievances(store) == 5
     SHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
@@ -112,6 +114,15 @@ def test_staff_board(server, settings):  # noqa: F811
             page.get_by_label("User name").fill("adm")
             page.get_by_label("Password").fill("admin password 12")
             page.get_by_role("button", name="Sign in").click()
+            page.wait_for_load_state()
+            assert "/signin/totp" in page.url
+            import time
+
+            import pyotp
+
+            t = pyotp.TOTP(secret)
+            page.get_by_label("6-digit code or a recovery code").fill(t.at(time.time() + t.interval))
+            page.get_by_role("button", name="Verify").click()
             page.wait_for_load_state()
             page.goto(server + "/grievances?closed=true")
             row = page.locator("tr", has_text="中文").first

@@ -62,7 +62,7 @@ def test_uflpa_refuses_a_page_that_looks_wrong(cli, store, server, page, words):
     assert _current(store, "uflpa").seq == 1  # nothing recorded
 
 
-def test_far_fewer_entities_is_refused_unless_forced(cli, store, server):
+def test_far_fewer_entities_is_refused_unless_forced(cli_admin, cli, store, server):
     assert cli("lists", "update", "uflpa", "--url", f"{server}/dhs_page.html").exit_code == 0
     # one table of 10 after 78 entities: two reasons to refuse; --force records it with warnings
     r = cli("lists", "update", "uflpa", "--url", f"{server}/dhs_excerpt.html")

@@ -202,7 +202,10 @@ def test_dismissal_falls_back_to_the_next_candidate(store, matcher):
                       matcher, dec)
     hits = [f for f in r.findings if f.party_id == "P" and f.rule == "list_match"]
     assert {f.details["entity_id"] for f in hits} == {"uflpa-057", "uflpa-056"}
-    assert r.verdicts[0].verdict == "presumption"
+    # the parent group is the next candidate; "Yanqi" is a place the parent's name lacks, so the fitted
+    # scorer holds it at review (a possible subsidiary) rather than a match, and the shipment is review
+    assert {f.details["entity_id"]: f.severity for f in hits}["uflpa-056"] == "review"
+    assert r.verdicts[0].verdict == "review"
 
 
 def test_xuar_address_with_a_foreign_country_field_goes_to_review(matcher):
@@ -226,12 +229,15 @@ def test_party_ids_with_the_path_separator_are_refused(cli, tmp_path):
 def test_a_decision_made_for_one_country_does_not_cover_another(store, matcher):
     from laborlens.decisions import latest_decisions, record_decision
 
-    name = "CAMEL GRP CO LTD"
+    # (was "CAMEL GRP CO LTD": the fitted scorer gives that name review, see the closing note of issue 9)
+    name = "HOSHINE SILICON IND CO LTD"
     with store.session() as s:
-        record_decision(s, "ana", name, "uflpa-011", "uflpa", "dismissed", "a battery shop in Hanoi", "VN")
+        record_decision(s, "ana", name, "uflpa-001", "uflpa", "dismissed", "a reseller in Hanoi", "VN")
     with store.session() as s:
         dec = latest_decisions(s)
     parties = [IMP, Party("V", name, "Viet Nam", ""), Party("C", name, "CN", ""), Party("EXP", "Ex", "CN", "")]
     r = screen_tables(parties, [], [], matcher, dec)
     sev = {f.party_id: f.severity for f in r.findings if f.rule == "list_match"}
-    assert sev == {"V": "info", "C": "presumption"}
+    # the Vietnamese namesake is dismissed (or, with its country conflicting, below review); the Chinese one
+    # is not covered by a decision made for Viet Nam
+    assert sev["C"] == "presumption" and sev.get("V", "info") == "info"

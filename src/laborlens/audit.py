@@ -200,10 +200,9 @@ def export(s: Session, actor: str, fmt: str) -> str:
     reads ``broken`` from the first failing event on, then one last row whose ``action`` is ``audit.head``,
     ``seq`` the head's count, ``hash`` its last hash and ``detail`` its key id and signature."""
     import io
-
-    from laborlens import csvout
     from dataclasses import asdict
 
+    from laborlens import csvout
     from laborlens.errors import InputError
 
     if fmt not in ("csv", "json"):

@@ -32,7 +32,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from laborlens.errors import LaborlensError
+from laborlens.store.keys import KeyProblem, key_id
 
 if TYPE_CHECKING:
     from laborlens.settings import Settings
@@ -40,17 +40,6 @@ if TYPE_CHECKING:
 KEY_ENV = "LABORLENS_DEFENDER_KEY"
 KEY_FILE = "defenders.key"
 NONCE = 12
-
-
-class KeyProblem(LaborlensError):
-    """A key is missing, malformed or unsafe (exit 1: an operator must fix the installation)."""
-
-    exit_code = 1
-    http_status = 500
-
-
-def key_id(key: bytes) -> str:
-    return hashlib.sha256(b"laborlens-key-id\x00" + key).hexdigest()[:12]
 
 
 def decode_key(text: str, where: str) -> bytes:

@@ -19,7 +19,7 @@ class _Group(TyperGroup):
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]
         try:
-            return super().invoke(ctx)
+            return super().invoke(ctx)  # type: ignore[arg-type]  # typer vendors click's Context type
         except LaborlensError as exc:
             click.echo(f"error: {exc}", err=True)
             raise typer.Exit(exc.exit_code) from None

@@ -11,7 +11,6 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
 from laborlens import csvout
 from laborlens.cli.app import app, console, store
@@ -46,7 +45,6 @@ def match(
     if not queries.exists():
         raise InputError("file not found", file=str(queries))
     from laborlens.cli.app import settings
-
     from laborlens.ingest.limits import Limits
     from laborlens.ingest.textio import read_csv_file
 
@@ -56,7 +54,7 @@ def match(
     total = count_rows(queries)
     with _progress() as prog:
         task = prog.add_task("matching", total=total)
-        counts = match_file(matcher, queries, out, engine, workers, progress=lambda n: prog.advance(task, n))
+        counts = match_file(matcher, queries, out, engine, workers, progress=lambda n: prog.advance(task, n))  # noqa: B023 (used at once)
     console.print(f"{sum(counts.values())} names screened against {len(matcher.entries)} listed entries: "
                   f"[red]{counts['match']} match[/red], [yellow]{counts['review']} review[/yellow], "
                   f"{counts['clear']} clear → {out}")
@@ -70,12 +68,14 @@ def compare(
     out: Annotated[Path | None, typer.Option("-o", "--out", help="output CSV for --pairs")] = None,
 ) -> None:
     """Score two names, or every pair in a CSV (adds score and is_match at the calibrated threshold)."""
-    from laborlens.match import compare_names
+    from laborlens.match.service import compare as compare_names
+    from laborlens.match.service import thresholds_for
 
+    th = thresholds_for(store().settings)
     if pairs is None:
         if not (name1 and name2):
             raise InputError("give two names, or --pairs PAIRS.csv -o OUT.csv")
-        r = compare_names(name1, name2)
+        r = compare_names(name1, name2, th)
         console.print(f"score {r.score:.3f}  is_match {str(r.decision == 'match').lower()}  ({r.decision})")
         console.print(r.explanation(), highlight=False)
         return
@@ -97,7 +97,7 @@ def compare(
                 tmp.unlink()
                 raise InputError("empty name", file=str(pairs), row=n,
                                  column="name1" if not (row["name1"] or "").strip() else "name2")
-            r = compare_names(row["name1"], row["name2"])
+            r = compare_names(row["name1"], row["name2"], th)
             w.writerow({**row, "score": f"{r.score:.4f}", "is_match": str(r.decision == "match").lower()})
     tmp.replace(out)
     console.print(f"{len(rows)} pairs scored → {out}")
@@ -118,63 +118,79 @@ def calibrate(
     console.print(f"match ≥ {th.match}, review ≥ {th.review}: precision {rep['precision']:.3f}, "
                   f"recall {rep['recall']:.3f}, F1 {rep['f1']:.3f}")
     if save:
-        from laborlens import audit
+        from laborlens.accounts import Principal
+        from laborlens.service.context import Context
 
-        target = st.settings.home / "calibration.json"  # this installation's, not the shipped default
-        cal.save(th, rep, target)
-        with st.session() as s:
-            audit.record(s, "cli", "thresholds.calibrate", str(labelled.name),
-                         {"match": th.match, "review": th.review, "f1": round(rep["f1"], 4)})
+        # the local command line acts as the installation's operator
+        ctx = Context(st.settings, st, Principal(0, "cli", "admin", "cli"))
+        target = cal.save_thresholds(ctx, th, rep, labelled.name)
         console.print(f"saved to {target} (used by every later run in this LABORLENS_HOME)")
 
 
 @bench_app.command("match")
 def bench_match(
-    labelled: Annotated[Path, typer.Option(help="labelled queries")] = DEV_SET,
-    names: Annotated[int, typer.Option(help="size of the generated name file")] = 200_000,
+    labelled: Annotated[Path, typer.Option(help="regression set (never fitted on)")] = DEV_SET,
+    names: Annotated[int, typer.Option(help="size of the generated manifest")] = 200_000,
+    million: Annotated[int, typer.Option(help="size of the large run (0 to skip)")] = 1_000_000,
+    synthetic: Annotated[int, typer.Option(help="generated listed entities beside the real ones")] = 225,
+    unlisted: Annotated[int, typer.Option(help="unlisted Chinese company names")] = 6000,
+    foreign: Annotated[int, typer.Option(help="unlisted company names in other languages")] = 2000,
     workers: Annotated[int, typer.Option(help="processes (0 = all cores)")] = 0,
+    fit: Annotated[bool, typer.Option(help="write the model fitted on all folds to match/model.json")] = False,
+    quality: Annotated[bool, typer.Option(help="run the held-out quality part")] = True,
     json_out: Annotated[Path | None, typer.Option("--json", help="also write figures as JSON")] = None,
 ) -> None:
-    """Precision/recall/F1 (overall and per kind) and throughput/peak memory, beside brute-force WRatio."""
+    """Held-out quality per phenomenon (fitted scorer, previous scorer, brute-force WRatio) and speed."""
     from laborlens.match import bench
-    from laborlens.match.calibrate import read_labelled
-    from laborlens.match.service import matcher_for_store
+    from laborlens.match.bench_report import print_quality, print_speed, save_model
 
     st = store()
-    m = matcher_for_store(st, ["uflpa"])
-    figures: dict = {}
-    from laborlens.match.phenomena import phenomena_set
+    entries = current_entries_for(st, ["uflpa"])
+    from laborlens.match.service import build_matcher, chinese_names
 
-    sets = [("phenomena generated from every listed name (all 75 entities)", phenomena_set(m.entries))]
+    figures: dict = {}
+    if quality:
+        with console.status("building the labelled set and scoring it (several minutes)") as status:
+            q = bench.quality(entries, chinese_names(entries), synthetic, unlisted, foreign,
+                              progress=lambda s: status.update(s))
+        print_quality(_WIDE, q)
+        figures["quality"] = {k: v for k, v in q.items() if k not in ("dataset", "model")}
+    if fit and quality:
+        path = save_model(q)
+        console.print(f"model fitted on all {q['rows']} rows written to {path}")
+    m = build_matcher(entries)
     if labelled.exists():
-        sets.insert(0, (labelled.name, read_labelled(labelled)))
-    else:
-        console.print(f"[yellow]labelled set {labelled} not found: only the generated phenomena set[/yellow]")
-    for title, rows in sets:
-        q = bench.quality(m, rows, m.entries)
-        figures.setdefault("quality", {})[title] = q
-        t = Table(title=f"Quality on {title} (match ≥ {m.thresholds.match})")
-        for col in ("kind", "laborlens", "baseline WRatio≥90"):
-            t.add_column(col)
-        for k in q["laborlens"]["per_kind"]:
-            t.add_row(k, f"{q['laborlens']['per_kind'][k]['rate']:.3f}",
-                      f"{q['baseline_wratio_90']['per_kind'][k]['rate']:.3f}")
-        for key in ("precision", "recall", "f1"):
-            t.add_row(f"[b]{key}[/b]", f"{q['laborlens'][key]:.3f}", f"{q['baseline_wratio_90'][key]:.3f}")
-        _WIDE.print(t)
-    with tempfile.TemporaryDirectory() as d, _progress() as prog:
-        task = prog.add_task(f"matching {names} names", total=names)
-        tp = bench.throughput(m, list(m.entries), names, Path(d), workers,
-                              progress=lambda n: prog.advance(task, n))
-    figures["throughput"] = tp
-    t = Table(title=f"Throughput on {names:,} generated names")
-    for col in ("engine", "seconds", "names/s", "peak RSS MiB"):
-        t.add_column(col)
-    t.add_row("laborlens (local, all cores)", f"{tp['laborlens_seconds']:.1f}", f"{tp['laborlens_qps']:,.0f}",
-              f"{tp['peak_rss_mib_main']:.0f} main / {tp['peak_rss_mib_workers']:.0f} per worker")
-    t.add_row("baseline WRatio cdist", f"{tp['baseline_seconds']:.1f}", f"{tp['baseline_qps']:,.0f}",
-              f"{tp['peak_rss_mib_after_baseline']:.0f}")
-    _WIDE.print(t)
-    console.print(f"speed ratio laborlens / baseline: {tp['speed_ratio']:.2f}x")
+        dev = bench.dev_regression(m, labelled)
+        figures["dev_regression"] = dev
+        _WIDE.print(f"regression on {labelled.name} (not fitted on): flagged P {dev['flagged']['precision']:.3f} "
+                    f"R {dev['flagged']['recall']:.3f} F1 {dev['flagged']['f1']:.3f}; match-only P "
+                    f"{dev['match']['precision']:.3f} R {dev['match']['recall']:.3f} F1 {dev['match']['f1']:.3f}")
+    speed: dict = {}
+    with tempfile.TemporaryDirectory() as d:
+        grown = build_matcher(bench.grown_list(entries, 200))
+        today = build_matcher(current_entries_for(st, None))
+        for label, mm in (("200-entity list", grown), ("today's lists", today)):
+            with _progress() as prog:
+                task = prog.add_task(f"{label}: {names} names", total=names)
+                speed[label] = bench.throughput(mm, bench.realistic_names(names, mm.entries), Path(d), workers,
+                                                progress=lambda n: prog.advance(task, n))  # noqa: B023
+            print_speed(_WIDE, {label: speed[label]})  # as it comes: long runs may be cut short
+        if million:
+            with _progress() as prog:
+                task = prog.add_task(f"{million} names", total=million)
+                speed["1M today's lists"] = bench.throughput(
+                    today, bench.realistic_names(million, today.entries, distinct=200_000), Path(d), workers,
+                    baseline=False, progress=lambda n: prog.advance(task, n))
+            print_speed(_WIDE, {"1M today's lists": speed["1M today's lists"]})
+        lat_names = bench.realistic_names(2300, today.entries, distinct=2300, seed=99)
+        speed["latency"] = bench.latency(build_matcher(current_entries_for(st, None)), lat_names)
+    figures["speed"] = speed
+    print_speed(_WIDE, {"latency": speed["latency"]})
     if json_out:
         json_out.write_text(json.dumps(figures, indent=2, default=str))
+
+
+def current_entries_for(st, lists):
+    from laborlens.refdata.editions import current_entries
+
+    return current_entries(st, lists)

@@ -307,7 +307,7 @@ def build_graph(seed: int, scale: int, listed: tuple[Planted, ...], xuar: tuple[
         _place(g, rng, spec, g.tainted_streams[spec.sector]).planted = spec
     for copy in range(scale):
         for spec in xuar:
-            other = namer.unique(lambda a: (_variant_name(namer, spec.name, a),))[0] if copy else None
+            other = namer.unique(lambda a: (_variant_name(namer, spec.name, a),))[0] if copy else None  # noqa: B023
             _place(g, rng, spec, g.tainted_streams[spec.sector], other).planted = spec
     for sector in SECTORS:
         _add_links(g, rng, sector, scale)

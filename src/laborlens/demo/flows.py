@@ -57,7 +57,7 @@ def assign_flows(g: Graph, seed: int) -> None:
         outlets = outs.get(id(node), []) + ships.get(id(node), [])
         weights = [rng.uniform(0.5, 1.5) for _ in outlets]
         total = sum(weights)
-        for o, w in zip(outlets, weights):
+        for o, w in zip(outlets, weights, strict=False):
             o.quantity = floor_to(node.output * w / total, node.product.unit)
         for e in outs.get(id(node), []):
             e.date = (start + timedelta(days=35 * node.stage_index + rng.randint(0, 30))).isoformat()

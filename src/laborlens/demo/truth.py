@@ -152,7 +152,7 @@ def compute_truth(g: Graph, seed: int, scale: int) -> DemoTruth:
             "traced_to_origin": not any(n.withholds for n, _ in up),
         }
     for sector in SECTORS:
-        for prev, stage in zip(sector.stages, sector.stages[1:]):
+        for prev, stage in zip(sector.stages, sector.stages[1:], strict=False):
             for p in stage.products:
                 t.conversions.append({"sector": sector.key, "inputs": [q.material for q in prev.products],
                                       "output": p.material, "factor": stage.factor,

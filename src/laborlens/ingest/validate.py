@@ -121,7 +121,7 @@ def _check_row(v: Validated, table: Table, n: int, row: dict[str, str]) -> dict[
 
 def _unique_ids(v: Validated, table: Table, what: str) -> None:
     first: dict[str, int] = {}
-    for n, row in zip(table.row_numbers, table.rows):
+    for n, row in zip(table.row_numbers, table.rows, strict=False):
         pid = row.get("id", "")
         if not pid:
             continue
@@ -151,7 +151,7 @@ def validate_tables(
     file_ids: set[str] = set()
     if parties is not None:
         _unique_ids(v, parties, "party")
-        for n, row in zip(parties.row_numbers, parties.rows):
+        for n, row in zip(parties.row_numbers, parties.rows, strict=False):
             _check_row(v, parties, n, row)
             file_ids.add(row["id"])
             v.parties.append(Party(id=row["id"], name=row["name"], country=row["country"],
@@ -160,7 +160,7 @@ def validate_tables(
     refs: list[tuple[Table, int, str, str]] = []  # table, row, column, party id
     if links is not None:
         seen: set[str] = set()
-        for n, row in zip(links.row_numbers, links.rows):
+        for n, row in zip(links.row_numbers, links.rows, strict=False):
             r = _check_row(v, links, n, row)
             if row["supplier_id"] and row["supplier_id"] == row["buyer_id"]:
                 v.error(f"supplier and buyer are the same party '{row['supplier_id']}'", links.file, n,
@@ -179,7 +179,7 @@ def validate_tables(
             v.warnings.append(f"{links.file}: {v.duplicate_links} identical link row(s) counted once")
     if shipments is not None:
         _unique_ids(v, shipments, "shipment")
-        for n, row in zip(shipments.row_numbers, shipments.rows):
+        for n, row in zip(shipments.row_numbers, shipments.rows, strict=False):
             r = _check_row(v, shipments, n, row)
             refs += [(shipments, n, c, row[c]) for c in ("importer_id", "exporter_id") if row[c]]
             v.shipments.append(Shipment(

@@ -9,9 +9,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from laborlens.errors import InputError
-from laborlens.match.matcher import CALIBRATION, Matcher, MatchResult, Thresholds
+from laborlens.match.matcher import Matcher, MatchResult, Thresholds
+
+if TYPE_CHECKING:
+    from laborlens.service.context import Context
+
+CALIBRATION_FILE = "calibration.json"  # in this installation's home; read by ``service.matcher_for_store``
 
 
 @dataclass(slots=True)
@@ -36,7 +42,7 @@ def read_labelled(path: Path) -> list[Labelled]:
 def metrics(rows: list[Labelled], results: list[MatchResult], threshold: float) -> dict:
     tp = fp = fn = 0
     per: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for r, x in zip(rows, results):
+    for r, x in zip(rows, results, strict=False):
         pred = x.entity_id if x.score >= threshold else ""
         if pred and pred == r.expected:
             tp += 1
@@ -63,7 +69,7 @@ def calibrate(matcher: Matcher, rows: list[Labelled]) -> tuple[Thresholds, dict]
     plateau = [m["threshold"] for m in scored if m["f2"] >= best - 1e-9]
     t_match = round((plateau[0] + plateau[-1]) / 2, 2)
     # Review: catch near-misses of true positives, at most 5% of negatives sent to a human.
-    negs = [x.score for r, x in zip(rows, results) if not r.expected]
+    negs = [x.score for r, x in zip(rows, results, strict=False) if not r.expected]
     t_review = t_match
     for t in sorted(grid, reverse=True):
         if t > t_match:
@@ -76,7 +82,20 @@ def calibrate(matcher: Matcher, rows: list[Labelled]) -> tuple[Thresholds, dict]
     return th, metrics(rows, results, t_match)
 
 
-def save(th: Thresholds, report: dict, path: Path = CALIBRATION) -> None:
+def save(th: Thresholds, report: dict, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({"match": th.match, "review": th.review, "source": th.source,
                                 "f1": round(report["f1"], 4)}, indent=2) + "\n")
+
+
+def save_thresholds(ctx: Context, th: Thresholds, report: dict, labelled_name: str) -> Path:
+    """Use case: make these thresholds the ones every later run in this home uses, and audit it (admin)."""
+    from laborlens import audit
+
+    principal = ctx.require("admin")
+    target = ctx.settings.home / CALIBRATION_FILE  # this installation's, never the shipped model
+    with ctx.unit_of_work() as s:
+        audit.record(s, principal.username, "thresholds.calibrate", labelled_name,
+                     {"match": th.match, "review": th.review, "f1": round(report["f1"], 4)})
+        save(th, report, target)  # written inside the unit: a failed write rolls the audit entry back
+    return target

@@ -214,7 +214,6 @@ def _spark(matcher: Matcher, queries: Path) -> Iterator[list[list[str]]]:
                 yield _row(m, d.get("id") or "", (d.get("name") or "").strip(), d.get("country") or "",
                            d.get("address") or "")
 
-        for chunk in _chunks(df.rdd.mapPartitions(part).toLocalIterator(), CHUNK):
-            yield chunk
+        yield from _chunks(df.rdd.mapPartitions(part).toLocalIterator(), CHUNK)
     finally:
         spark.stop()

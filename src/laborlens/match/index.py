@@ -10,15 +10,19 @@ import bisect
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from laborlens.match.features import syllable_initials
 from laborlens.model import WatchEntry
 from laborlens.names.normalize import NameForm, Token, analyze, kind_of
-from laborlens.names.vocab import ABBREVIATIONS, GENERIC, LEGAL, LEGAL_CANON, STOP, place_names, singular
+from laborlens.names.vocab import ABBREVIATIONS, GENERIC, LEGAL, LEGAL_CANON, STOP, pinyin_split, place_names, singular
 
 RETRIEVE_KINDS = ("distinct", "number", "generic", "place", "org")
 _COVERS = re.compile(r"subsidiar|subordinate|affiliated entities", re.I)
+
+
+_EMPTY: set[int] = set()  # the answer for a word nobody lists (never mutated)
 
 
 def _deletes(word: str, depth: int) -> set[str]:
@@ -48,7 +52,7 @@ class IndexedName:
 
 
 class WatchlistIndex:
-    def __init__(self, entries: Sequence[WatchEntry], extra_names: dict[str, Sequence[str]] | None = None,
+    def __init__(self, entries: Sequence[WatchEntry], extra_names: Mapping[str, Sequence[str]] | None = None,
                  common_cut: int = 30) -> None:
         self.entries = list(entries)
         self.names: list[IndexedName] = []
@@ -59,10 +63,10 @@ class WatchlistIndex:
         for ei, e in enumerate(self.entries):
             if e.kind != "entity":
                 continue
-            for ni, n in enumerate((*e.all_names, *extra_names.get(e.entity_id, ()))):
-                for form in analyze(n):
+            for ni, text in enumerate((*e.all_names, *extra_names.get(e.entity_id, ()))):
+                for form in analyze(text):
                     if form.tokens or form.han:
-                        self.names.append(IndexedName(ei, n, ni > 0, form))
+                        self.names.append(IndexedName(ei, text, ni > 0, form))
         df: Counter[str] = Counter()
         per_entry: dict[int, set[str]] = defaultdict(set)
         self.postings: dict[str, set[int]] = defaultdict(set)
@@ -71,6 +75,8 @@ class WatchlistIndex:
         self.weak_postings: dict[str, set[int]] = defaultdict(set)
         self.weak_need: dict[int, int] = {}  # words such a name needs the query to share (all but one of 3+)
         self.han_postings: dict[str, set[int]] = defaultdict(set)
+        # brands written as their pinyin initials: "jingao" is found by "JA"
+        self.initial_postings: dict[str, set[int]] = defaultdict(set)
         kinds: dict[str, str] = {}
         for idx, n in enumerate(self.names):
             for t in n.form.tokens:
@@ -85,6 +91,11 @@ class WatchlistIndex:
                     self.weak_postings[w].add(idx)
             for bg in _bigrams(n.form.han):
                 self.han_postings[bg].add(idx)
+            for t in n.form.tokens:
+                if t.kind == "distinct":
+                    ini = syllable_initials(t.text)
+                    if len(ini) >= 2:
+                        self.initial_postings[ini].add(idx)
         for toks in per_entry.values():
             df.update(toks)
         n_entries = max(1, len(per_entry))
@@ -212,6 +223,21 @@ class WatchlistIndex:
                     else:
                         weak_hits.update(self.weak_postings.get(w, ()))
             rare.update(i for i, c in weak_hits.items() if c >= self.weak_need[i])
+            for t in form.tokens:
+                if t.kind == "distinct" and 2 <= len(t.text) <= 4 and t.text not in self.postings:
+                    post = self.initial_postings.get(t.text, _EMPTY)
+                    if len(post) <= self._common_cut:
+                        rare.update(post)
+            # syllables written one per word (Jing Ao): their initials may be a listed brand (JA)
+            toks = form.tokens
+            for j in range(len(toks) - 1):
+                for n in (2, 3):
+                    run = toks[j : j + n]
+                    if len(run) == n and all(len(pinyin_split(x.text)) == 1 for x in run):
+                        ini = "".join(x.text[0] for x in run)
+                        post = self.postings.get(ini, _EMPTY)
+                        if ini in self.kinds and self.kinds[ini] == "distinct" and len(post) <= self._common_cut:
+                            rare.update(post)
             if not any(t.kind in ("distinct", "number") and t.text in self.postings for t in form.tokens):
                 # nothing distinctive in common (a name cut before its brand, or only industry words): the
                 # names that contain every one of the query's place and industry words
@@ -223,7 +249,7 @@ class WatchlistIndex:
                         rare |= inter
             found |= rare if rare else common
             for bg in _bigrams(form.han):
-                post = self.han_postings.get(bg)
+                post = self.han_postings.get(bg, _EMPTY)
                 if post and len(post) <= self._common_cut:
                     found |= post
         return found

@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
+from laborlens.match.features import IDX, Evidence, pair_features
 from laborlens.match.index import WatchlistIndex
-from laborlens.match.score import PairScore, score_forms, score_han, weights
+from laborlens.match.model import PairModel
+from laborlens.match.model import load as load_model
 from laborlens.model import WatchEntry
-from laborlens.names.chinese import brand_chars
 from laborlens.names.normalize import NameForm, analyze
-from laborlens.names.vocab import pinyin_syllable_count
 
-CALIBRATION = Path(__file__).parent / "calibration.json"
-HAN_MIN = 0.8
-CANDIDATE_FLOOR = 0.3  # below this the best candidate is not worth naming
+FEATURE_COUNTRY = IDX["country_conflict"]
+FEATURE_SUBS = IDX["subsidiaries"]
+CANDIDATE_FLOOR = 0.05  # below this probability the best candidate is not worth naming
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,19 +26,15 @@ class Thresholds:
     source: str = "default"
 
 
-def calibrated_thresholds() -> Thresholds:
-    """Thresholds saved by ``laborlens calibrate --save`` in this installation's home, else the ones shipped
-    (calibrated on the development set)."""
-    from laborlens.settings import load_settings
-
-    for path in (load_settings().home / "calibration.json", CALIBRATION):
-        if path.exists():
-            return _read_thresholds(path)
-    return Thresholds()
+def shipped_thresholds(model: PairModel | None = None) -> Thresholds:
+    """The thresholds fitted with the shipped model (F2 on the training folds)."""
+    m = model or load_model()
+    return Thresholds(m.match, m.review, f"model {m.version}")
 
 
-@lru_cache(maxsize=8)
-def _read_thresholds(path: Path) -> Thresholds:
+def read_thresholds(path: Path) -> Thresholds:
+    """Thresholds saved by ``laborlens calibrate --save`` (the caller says where; the library reads no
+    settings)."""
     d = json.loads(path.read_text())
     return Thresholds(d["match"], d["review"], d.get("source", path.name))
 
@@ -66,6 +61,7 @@ class MatchResult:
     extra: list = field(default_factory=list)
     discounted: list = field(default_factory=list)
     notes: list = field(default_factory=list)
+    evidence: list = field(default_factory=list)  # every feature: value and contribution, in words
 
     def explanation(self) -> str:
         if not self.entity_id:
@@ -76,7 +72,7 @@ class MatchResult:
             parts.append(f"read as {self.reading}")
         if self.matched:
             parts.append("matched " + ", ".join(
-                f"{a}={b}" + (f" ({how})" if how else "") for a, b, _s, how in self.matched))
+                f"{a}={b}" + (f" ({how} {s:.2f})" if how else "") for a, b, s, how in self.matched))
         if self.missing:
             parts.append("missing " + ", ".join(self.missing))
         if self.extra:
@@ -84,6 +80,8 @@ class MatchResult:
         if self.discounted:
             parts.append("discounted " + ", ".join(self.discounted))
         parts.extend(self.notes)
+        if self.evidence:
+            parts.append("evidence (log-odds): " + ", ".join(self.evidence))
         return "; ".join(parts)
 
     def to_dict(self) -> dict:
@@ -93,18 +91,23 @@ class MatchResult:
 
 
 class Matcher:
-    """Built once from watchlist entries; pure and picklable so every engine runs the same code."""
+    """Built once from watchlist entries; pure and picklable so every engine runs the same code.
+
+    Each candidate's score is the fitted model's probability over the pair's graded evidence; the decision
+    comes from thresholds passed in (``calibrate --save`` output, read by the caller) or shipped with the
+    model."""
 
     def __init__(self, entries: Sequence[WatchEntry], thresholds: Thresholds | None = None,
-                 extra_names: dict[str, Sequence[str]] | None = None) -> None:
+                 extra_names: Mapping[str, Sequence[str]] | None = None, model: PairModel | None = None) -> None:
         self.entries = list(entries)
         self.extra_names = extra_names
-        self.thresholds = thresholds or calibrated_thresholds()
+        self.model = model or load_model()
+        self.thresholds = thresholds or shipped_thresholds(self.model)
         self.index = WatchlistIndex(self.entries, extra_names)
         self._memo: dict[tuple[str, str, str], MatchResult] = {}
 
     def __reduce__(self):
-        return (Matcher, (self.entries, self.thresholds, self.extra_names))
+        return (Matcher, (self.entries, self.thresholds, self.extra_names, self.model))
 
     def query_forms(self, name: str) -> list[NameForm]:
         forms = list(analyze(name))
@@ -121,60 +124,68 @@ class Matcher:
             return "review"
         return "clear"
 
+    def evidence(self, name: str, country: str = "") -> list[tuple[int, int, NameForm, Evidence]]:
+        """(entry, indexed name, query reading, evidence) for every retrieved candidate and reading."""
+        forms = self.query_forms(name)
+        qcc = country_code(country)
+        out = []
+        for ni in sorted(self.index.candidates(forms)):  # sorted: ties go to the primary name
+            iname = self.index.names[ni]
+            ecc = country_code(self.entries[iname.entry].country)
+            differs = bool(qcc and ecc and qcc != ecc and not (qcc in ("CN", "HK") and ecc in ("CN", "HK")))
+            covers = iname.entry in self.index.covers_subsidiaries
+            for qf in forms:
+                out.append((iname.entry, ni, qf, pair_features(iname.form, qf, self.index.idf, covers=covers,
+                                                                country_differs=differs)))
+        return out
+
+    def scored(self, name: str, country: str = "") -> dict[int, tuple[float, Evidence, int, NameForm]]:
+        """Best (probability, evidence, indexed name, query reading) per candidate entry."""
+        best: dict[int, tuple[float, Evidence, int, NameForm]] = {}
+        for ei, ni, qf, ev in self.evidence(name, country):
+            p = self.model.probability(ev.values)
+            cur = best.get(ei)
+            if cur is None or p > cur[0]:
+                best[ei] = (p, ev, ni, qf)
+        return best
+
     def match(self, name: str, country: str = "", address: str = "", top: int = 1) -> list[MatchResult]:
         """Best candidates for one name, best first (``top`` of them, at least one result)."""
         forms = self.query_forms(name)
         if not any(f.tokens or f.han for f in forms) and any(ch.isalpha() for ch in name):
-            # Cyrillic, Arabic-script Uyghur...: nothing to compare, so a person must read it
             return [MatchResult(name, round(self.thresholds.review, 4), "review",
-                                notes=["name not readable here (no Latin or Chinese letters): check by hand"])]
-        qweights = [weights(f.tokens, self.index.idf) for f in forms]
-        best: dict[int, tuple[float, PairScore, int, NameForm]] = {}
-        for ni in sorted(self.index.candidates(forms)):  # sorted: ties go to the primary name
-            iname = self.index.names[ni]
-            for qf, qw in zip(forms, qweights):
-                ps = score_forms(iname.form, qf, self.index.idf, self.index.kinds, list(iname.weights), qw)
-                h = score_han(iname.form, qf)
-                if h >= HAN_MIN and h > ps.score and brand_chars(iname.form.han) <= set(qf.han):
-                    ps = PairScore(h, [(iname.form.han, qf.han, round(h, 3), "Chinese script")],
-                                   notes=["compared in Chinese script"])
-                cur = best.get(iname.entry)
-                if cur is None or ps.score > cur[0]:
-                    best[iname.entry] = (ps.score, ps, ni, qf)
+                                notes=["name not readable here (no letters this matcher can read): check by hand"])]
+        best = self.scored(name, country)
         if not best or max(v[0] for v in best.values()) < CANDIDATE_FLOOR:
-            return [MatchResult(name, 0.0, "clear")]
+            return [MatchResult(name, round(max((v[0] for v in best.values()), default=0.0), 4), "clear")]
         ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], self.entries[kv[0]].entity_id))[:top]
-        results = []
         qcc = country_code(country)
         addr_places = ({t.text for f in analyze(address) for t in f.tokens if t.kind == "place"}
                        if address else set())
-        for ei, (score, ps, ni, qf) in ranked:
+        results = []
+        for ei, (score, ev, ni, qf) in ranked:
             e = self.entries[ei]
-            notes = list(ps.notes)
+            notes = list(ev.notes)
             ecc = country_code(e.country)
-            if qcc and ecc and qcc != ecc and not (qcc in ("CN", "HK") and ecc in ("CN", "HK")):
-                score *= 0.9
+            if ev.values[FEATURE_COUNTRY]:
                 notes.append(f"country {qcc} differs from listed {ecc}")
             elif qcc and ecc:
                 notes.append(f"country {qcc} agrees")
             iname = self.index.names[ni]
-            if ei in self.index.covers_subsidiaries and ps.brand and score < 0.85 and any(
-                    pinyin_syllable_count(b) == 0 and len(b) >= 4 for b in ps.brand):
-                # "X and subsidiaries": a name that carries the whole (non-pinyin) brand is within the listing
-                score = 0.85
-                notes.append(f"the listing covers subsidiaries and affiliated entities; the name carries "
-                             f"the listed brand {' '.join(ps.brand)}")
             listed_places = {t.text for t in iname.form.tokens if t.kind == "place"} - {"china"}
-            if addr_places and listed_places:
-                # the address supports a listed name that carries a place, or points elsewhere
-                shared = listed_places & addr_places
-                # Only support: a subsidiary or plant of a listed company may sit anywhere.
-                if shared:
-                    score = min(1.0, score + 0.03)
-                    notes.append(f"address agrees: {', '.join(sorted(shared))}")
+            shared = listed_places & addr_places
+            if shared:
+                # Only support: a subsidiary or plant of a listed company may sit anywhere. A tenth of the
+                # remaining doubt, never a certainty.
+                score = score + 0.1 * (1.0 - score)
+                notes.append(f"address agrees: {', '.join(sorted(shared))}")
+            if ev.values[FEATURE_SUBS]:
+                notes.append("the listing covers subsidiaries and affiliated entities; the name carries the "
+                             "listed brand")
             results.append(MatchResult(
                 name, round(score, 4), self.decide(score), e.entity_id, e.name, e.list_name, e.edition,
-                iname.name, qf.reading, ps.matched, ps.missing, ps.extra, ps.discounted, notes))
+                iname.name, qf.reading, ev.matched, ev.missing, ev.extra, ev.discounted, notes,
+                self.model.explain(ev.values)))
         return results
 
     def forget(self) -> None:
@@ -193,13 +204,21 @@ class Matcher:
         return hit
 
 
-def compare_names(a: str, b: str, thresholds: Thresholds | None = None) -> MatchResult:
-    """Score two names against each other (``b`` plays the listed name)."""
-    m = Matcher([WatchEntry("b", b, list_name="compare")], thresholds)
+def compare_names(a: str, b: str, thresholds: Thresholds | None = None,
+                  aliases: Sequence[str] = ()) -> MatchResult:
+    """Score two names against each other (``b`` plays the listed name, with any known ``aliases``)."""
+    m = Matcher([WatchEntry("b", b, list_name="compare", aliases=tuple(aliases))], thresholds)
     r = m.best(a)
     if not r.entity_id:  # nothing retrieved: still score the pair directly
-        fa, fb = analyze(a), analyze(b)
-        ps = max((score_forms(y, x, m.index.idf) for x in fa for y in fb), key=lambda p: p.score)
-        r = MatchResult(a, round(ps.score, 4), m.decide(ps.score), "b", b, "compare", "", b, "",
-                        ps.matched, ps.missing, ps.extra, ps.discounted, ps.notes)
+        best = None
+        for y in m.index.names:
+            for x in m.query_forms(a):
+                ev = pair_features(y.form, x, m.index.idf)
+                p = m.model.probability(ev.values)
+                if best is None or p > best[0]:
+                    best = (p, ev, y)
+        if best is not None:
+            p, ev, y = best
+            r = MatchResult(a, round(p, 4), m.decide(p), "b", b, "compare", "", y.name, "", ev.matched,
+                            ev.missing, ev.extra, ev.discounted, ev.notes, m.model.explain(ev.values))
     return r

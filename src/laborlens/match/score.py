@@ -153,8 +153,8 @@ def score_forms(listed: NameForm, query: NameForm, idf: dict[str, float],
         qw_eff[last] = 0.0
     l_total = sum(lw[:upto]) or 1e-9
     q_total = sum(qw_eff) or 1e-9
-    recall = sum(w * s for w, s in zip(lw[:upto], lsim[:upto])) / l_total
-    precision = sum(w * s for w, s in zip(qw_eff, qsim)) / q_total
+    recall = sum(w * s for w, s in zip(lw[:upto], lsim[:upto], strict=False)) / l_total
+    precision = sum(w * s for w, s in zip(qw_eff, qsim, strict=False)) / q_total
     score = 0.6 * recall + 0.4 * precision
 
     d_idx = [i for i in range(upto) if lt[i].kind in ("distinct", "number")]

@@ -126,7 +126,8 @@ def _cedict() -> dict[str, str]:
             continue
         for d in e["definitions"]:
             d = re.sub(r"\(.*?\)", "", d).strip().lower()
-            if re.fullmatch(r"[a-z][a-z\- ]{1,20}", d) and len(d.split()) <= 2 and not d.startswith(("surname", "to ", "variant")):
+            plain = re.fullmatch(r"[a-z][a-z\- ]{1,20}", d) and len(d.split()) <= 2
+            if plain and not d.startswith(("surname", "to ", "variant")):
                 out[zh] = d
                 break
     return out

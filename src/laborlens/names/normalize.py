@@ -20,6 +20,7 @@ from laborlens.names.vocab import (
     LEGAL_CANON,
     ORG,
     STOP,
+    pinyin_split,
     place_names,
     provinces,
     singular,
@@ -71,7 +72,17 @@ def clean(text: str) -> str:
     text = _ANNOTATION.sub(" ", text)
     text = chinese.to_simplified(text)
     text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    return text.casefold().replace("&", " and ").replace("'", "").replace("’", "")
+    text = text.casefold()
+    if needs_transliteration(text):
+        from normality import ascii_text  # Cyrillic, Greek, kana, Arabic script... → Latin (OpenSanctions')
+
+        text = (ascii_text(text) or text).casefold()
+    return text.replace("&", " and ").replace("'", "").replace("’", "")
+
+
+def needs_transliteration(text: str) -> bool:
+    """Letters of a script other than Latin or Chinese (Han names have their own readings)."""
+    return not chinese.has_han(text) and any(ord(c) > 0x24F and c.isalpha() for c in text)
 
 
 def kind_of(tok: str) -> str:
@@ -105,9 +116,12 @@ def _org_type_words(text: str) -> frozenset[str]:
     return frozenset(w for span, _ in extract_org_types(text) for w in _SPLIT.split(span.casefold()) if w)
 
 
-def _latin_tokens(text: str, short_compounds: bool = False, latin: bool = True) -> list[Token]:
+def _latin_tokens(text: str, short_compounds: bool = False, latin: bool = True, keep_syllables: bool = False
+                  ) -> list[Token]:
     raws = [r for r in _SPLIT.split(text) if r]
     legal_words = _org_type_words(text) if latin else frozenset()
+    # pinyin written syllable by syllable ("Jing Ao"): a syllable is not a legal form (Russian AO)
+    syllabic = sum(len(pinyin_split(r)) == 1 for r in raws) >= 4
     out: list[Token] = []
     i = 0
     compounds = chinese.pinyin_compounds()
@@ -115,7 +129,7 @@ def _latin_tokens(text: str, short_compounds: bool = False, latin: bool = True) 
     while i < len(raws):
         # pinyin written out ("xin nengyuan", "you xian gong si") → the English term it spells
         merged = None
-        for n in ((4, 3, 2, 1) if raws[i] in prefixes else ()):
+        for n in ((6, 5, 4, 3, 2, 1) if raws[i] in prefixes and not keep_syllables else ()):
             if i + n <= len(raws):
                 cat = "".join(raws[i : i + n])
                 # a lone short word ("xinye") is too ambiguous (a county, 新野, as much as 锌业)
@@ -148,7 +162,7 @@ def _latin_tokens(text: str, short_compounds: bool = False, latin: bool = True) 
         t = _tok(tok, raw, how)
         if not latin and t.kind == "legal" and t.text not in LEGAL_READING:
             t = Token(t.text, raw, "distinct", how)  # a pinyin syllable (纳 na, 萨 sa), not a legal form
-        if raw in legal_words and t.kind not in ("legal", "stop"):
+        if raw in legal_words and t.kind not in ("legal", "stop") and not (syllabic and len(pinyin_split(raw)) == 1):
             t = Token(t.text, raw, "legal", "legal form (rigour)")
         out.append(t)
     return out
@@ -193,11 +207,19 @@ def analyze(name: str) -> tuple[NameForm, ...]:
         return tuple(seen.values())
     if not chinese.has_han(text):
         toks = _latin_tokens(text)
-        forms = [NameForm(name, tuple(toks), "as written", "", _looks_truncated(name, toks))]
+        how = "transliterated to Latin" if needs_transliteration(unicodedata.normalize("NFKC", name)) else "as written"
+        forms = [NameForm(name, tuple(toks), how, "", _looks_truncated(name, toks))]
         compounds = chinese.pinyin_compounds()
         alt = _latin_tokens(text, short_compounds=True) if any(t.raw in compounds for t in toks) else toks
         if alt != toks:  # "guiye" may be 硅业 (silicon industry) or a place: keep both readings
             forms.append(NameForm(name, tuple(alt), "pinyin words translated", "", forms[0].truncated))
+        raws = [r for r in _SPLIT.split(text) if r]
+        if sum(len(pinyin_split(r)) == 1 for r in raws) >= 4:
+            # pinyin written syllable by syllable: also keep the syllables as they are, so that the
+            # lists' vocabulary can join them (Zi Jin → zijin) before terms are read (jin kuang → gold mine)
+            plain = _latin_tokens(text, keep_syllables=True)
+            if plain != toks:
+                forms.append(NameForm(name, tuple(plain), "pinyin syllables kept", "", forms[0].truncated))
         head = _up_to_legal_form(toks)
         if head:
             forms.append(NameForm(name, tuple(head), "name up to its legal form", "", False))

@@ -18,12 +18,15 @@ HERE = Path(__file__).parent / "data"
 
 # Legal forms (single tokens after tokenisation). Weight ~0: they say what kind of body, not which one.
 LEGAL = frozenset(
-    ["co", "company", "companies", "corp", "corporation", "inc", "incorporated", "llc", "ltd", "limited", "plc", "gmbh", "ag", "sa", "sarl", "bv", "nv", "bhd", "berhad", "sdn", "pte", "pvt", "jsc", "ojsc", "pjsc", "llp", "lp", "kg", "oy", "ab", "as", "srl", "spa", "tbk", "pt", "cv", "sro", "kk", "tnhh"]
+    """co company companies corp corporation inc incorporated llc ltd limited plc gmbh ag sa sarl bv nv
+    bhd berhad sdn pte pvt jsc ojsc pjsc llp lp kg oy ab as srl spa tbk pt cv sro kk tnhh ooo oao zao pao tov""".split()
 )
 # Organisational words: part of the name, weakly distinctive.
-ORG = frozenset(["group", "holding", "branch", "general", "subsidiary", "subsidiaries", "affiliate", "affiliates", "affiliated", "subordinate", "enterprise", "enterprises", "entity", "entities"])
+ORG = frozenset("""group holding branch general subsidiary subsidiaries affiliate affiliates affiliated subordinate
+    enterprise enterprises entity entities""".split())
 # Stop words, and number words (list annotations such as "and eight Zhuhai-based subsidiaries").
-STOP = frozenset(["and", "of", "the", "for", "de", "del", "la", "le", "des", "und", "et", "its", "their", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"])
+STOP = frozenset("""and of the for de del la le des und et its their one two three four five six seven eight nine
+    ten eleven twelve""".split())
 
 # Abbreviations seen on manifests and bills of lading, expanded to the listed spelling.
 ABBREVIATIONS: dict[str, str] = {
@@ -54,7 +57,22 @@ ABBREVIATIONS: dict[str, str] = {
 
 # Generic industry vocabulary: lowers a token's weight. English forms, singular.
 GENERIC = frozenset(
-    ["industry", "industrial", "technology", "new", "energy", "material", "trade", "trading", "international", "development", "import", "export", "science", "scientific", "product", "manufacturing", "manufacturer", "chemical", "textile", "logistic", "logistics", "construction", "engineering", "investment", "holding", "resource", "resources", "service", "equipment", "electric", "electricity", "electrical", "power", "metal", "nonferrous", "mining", "mine", "food", "agriculture", "agricultural", "commercial", "economic", "business", "park", "warehouse", "warehousing", "ferrous", "management", "supply", "chain", "garment", "apparel", "fashion", "clothing", "shoe", "shoes", "solar", "silicon", "photovoltaic", "cotton", "linen", "yarn", "spinning", "color", "colour", "wool", "fabric", "knitting", "dyeing", "printing", "steel", "iron", "copper", "zinc", "aluminum", "aluminium", "magnesium", "gold", "coal", "oil", "gas", "petroleum", "petrochemical", "paper", "plastic", "rubber", "machinery", "electronic", "electronics", "appliance", "automation", "cnc", "battery", "automotive", "accessory", "accessories", "hair", "real", "estate", "property", "sugar", "tomato", "canned", "biotechnology", "biological", "biotech", "medicine", "medical", "pharmaceutical", "health", "green", "east", "west", "western", "north", "south", "central", "eastern", "northern", "southern", "great", "golden", "union", "united", "universal", "global", "world", "modern", "national", "rare", "earth", "state", "public", "consolidated", "associated", "first", "second", "third", "import-export", "reserve", "transfer", "storage", "distribution", "grinding", "machine", "precision", "product", "products", "ingredient", "ingredients", "fruit", "vegetable", "operation", "enterprise", "enterprises", "investment", "venture", "home", "household", "light", "heavy", "special", "chinese", "medicinal", "herbal", "herb", "county", "city", "district", "province", "prefecture", "township", "village", "town", "zone", "base", "based"]
+    """industry industrial technology new energy material trade trading international development import
+    export science scientific product manufacturing manufacturer chemical textile logistic logistics
+    construction engineering investment holding resource resources service equipment electric electricity
+    electrical power metal nonferrous mining mine food agriculture agricultural commercial economic
+    business park warehouse warehousing ferrous management supply chain garment apparel fashion clothing shoe
+    shoes solar silicon photovoltaic cotton linen yarn spinning color colour wool fabric knitting dyeing
+    printing steel iron copper zinc aluminum aluminium magnesium gold coal oil gas petroleum petrochemical
+    paper plastic rubber machinery electronic electronics appliance automation cnc battery automotive
+    accessory accessories hair real estate property sugar tomato canned biotechnology biological
+    biotech medicine medical pharmaceutical health green east west western north south central eastern
+    northern southern great golden union united universal global world modern national rare earth
+    state public consolidated associated first second third import-export reserve transfer storage
+    distribution grinding machine precision product products ingredient ingredients fruit vegetable
+    operation enterprise enterprises investment venture home household light heavy special chinese
+    medicinal herbal herb county city district province prefecture township village town zone base based
+    """.split()
 )
 
 _ROMAN = re.compile(r"[^a-z0-9]+")
@@ -97,7 +115,10 @@ def place_names() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def provinces() -> frozenset[str]:
     return frozenset(
-        ["anhui", "beijing", "chongqing", "fujian", "gansu", "guangdong", "guangxi", "guizhou", "hainan", "hebei", "heilongjiang", "henan", "hubei", "hunan", "jiangsu", "jiangxi", "jilin", "liaoning", "neimenggu", "ningxia", "qinghai", "shaanxi", "shandong", "shanghai", "shanxi", "sichuan", "tianjin", "xizang", "xinjiang", "yunnan", "zhejiang", "hongkong", "macau", "macao", "taiwan", "china", "tibet", "mongolia", "inner"]
+        """anhui beijing chongqing fujian gansu guangdong guangxi guizhou hainan hebei heilongjiang henan
+        hubei hunan jiangsu jiangxi jilin liaoning neimenggu ningxia qinghai shaanxi shandong shanghai
+        shanxi sichuan tianjin xizang xinjiang yunnan zhejiang hongkong macau macao taiwan china tibet
+        mongolia inner""".split()
     )
 
 
@@ -148,3 +169,36 @@ def common_english() -> frozenset[str]:
     name they say less than an invented brand or a pinyin name, so they weigh less."""
     lines = (HERE / "english_common.txt").read_text(encoding="utf-8").splitlines()
     return frozenset(x for x in lines if x and not x.startswith("#"))
+
+
+_INITIALS = ("zh", "ch", "sh", "b", "p", "m", "f", "d", "t", "n", "l", "g", "k", "h", "j", "q", "x", "r", "z",
+             "c", "s", "y", "w")
+
+
+@lru_cache(maxsize=100_000)
+def pinyin_split(word: str) -> tuple[str, ...]:
+    """``word`` as its fewest pinyin syllables, preferring longer first syllables ("haolin" → hao, lin;
+    "xian" → xian); () when it is not pinyin."""
+    syl = pinyin_syllables()
+    n = len(word)
+    if n < 2:
+        return ()
+    best: list[tuple[str, ...] | None] = [None] * (n + 1)
+    best[n] = ()
+    for start in range(n - 1, -1, -1):
+        for end in range(min(n, start + 6), start, -1):  # longest syllable first
+            rest = best[end]
+            if rest is not None and word[start:end] in syl:
+                cand = (word[start:end], *rest)
+                cur = best[start]
+                if cur is None or len(cand) < len(cur):
+                    best[start] = cand
+    return best[0] or ()
+
+
+def initial_final(syllable: str) -> tuple[str, str]:
+    """Split a pinyin syllable into its initial and final ("zhong" → zh, ong; "ai" → "", ai)."""
+    for ini in _INITIALS:
+        if syllable.startswith(ini) and len(syllable) > len(ini):
+            return ini, syllable[len(ini):]
+    return "", syllable

@@ -20,11 +20,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from laborlens.errors import InputError, LaborlensError
+from laborlens.ingest.limits import Limits
 from laborlens.model import WatchEntry
 from laborlens.refdata.bundled import bundled_entries
 from laborlens.refdata.catalog import CATALOG
 from laborlens.refdata.identity import Candidate, KnownEntity, assign_ids, name_key
-from laborlens.ingest.limits import Limits
 from laborlens.refdata.importers import ParsedEntity, parse_file
 from laborlens.store import Store
 from laborlens.store.models import ListEdition, ListEntry
@@ -118,7 +118,7 @@ def _counts(s: Session, edition_ids: list[int]) -> dict[int, int]:
         return {}
     rows = s.execute(select(ListEntry.edition_id, func.count()).where(ListEntry.edition_id.in_(edition_ids))
                      .group_by(ListEntry.edition_id))
-    return {eid: n for eid, n in rows}
+    return dict(rows)
 
 
 def _editions(s: Session, names: list[str] | None = None) -> dict[str, list[ListEdition]]:

@@ -9,7 +9,7 @@ COLORS = {"presumption": "#b42318", "review": "#b54708", "clear": "#067647", "no
 
 
 def bar_chart(counts: dict[str, int], title: str, width: int = 420) -> str:
-    items = [(k, v) for k, v in counts.items()]
+    items = list(counts.items())
     bar_h, gap, left = 26, 10, 120
     height = len(items) * (bar_h + gap) + 40
     top = max([v for _, v in items] + [1])

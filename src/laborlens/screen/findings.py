@@ -25,7 +25,7 @@ def list_findings(parties: Sequence[Party], matcher: Matcher, decisions: Decisio
     decisions = decisions if decisions is not None else Decisions()
     out: list[Finding] = []
     rows = [(n, p.country, p.address) for p in parties for n in (p.name, p.name_local) if n and n.strip()]
-    answers = dict(zip(rows, best_many(matcher, rows)))
+    answers = dict(zip(rows, best_many(matcher, rows), strict=False))
     for p in parties:
         best = None
         for name in (p.name, p.name_local):
@@ -104,7 +104,7 @@ def link_findings(parties: Mapping[str, Party], links: Sequence[Link] | LinkColu
     seen: set[tuple[str, str, str]] = set()
     sold: dict[str, set[str]] = defaultdict(set)
     cols = as_columns(links)
-    for sup, mat in zip(cols.supplier_id, cols.material):
+    for sup, mat in zip(cols.supplier_id, cols.material, strict=False):
         sold[sup].add(mat)
     for x in shipments:
         sold[x.exporter_id].add(x.material)
@@ -169,7 +169,7 @@ def _mass_balance_source(inp: ScreenInput) -> list[Finding]:
 __all__ = ["link_findings", "list_findings", "party_severity", "xuar_findings"]
 
 
-@finding_source("grievance", "checking open worker grievances")
+@finding_source("grievances", "checking open worker grievances")
 def grievance_source(inp: ScreenInput) -> list[Finding]:
     """Open, credible grievances with a forced-labour indicator: review level, never presumption alone."""
     from laborlens.grievances.findings import findings_from_store

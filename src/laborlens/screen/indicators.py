@@ -156,7 +156,8 @@ def wro_scopes(material: str, country: str, name: str = "", scopes: Sequence[Wat
                 if re.search(rf"\b{re.escape(v.lower())}\b", name.lower()):
                     hits.append(ScopeHit(e.entity_id, e.name))
                     break
-        elif "artisanal" in t and "gold" in mat and code == "CD" or "tobacco" in t and "tobacco" in mat and code == "MW":
+        elif ("artisanal" in t and "gold" in mat and code == "CD") or (
+                "tobacco" in t and "tobacco" in mat and code == "MW"):
             hits.append(ScopeHit(e.entity_id, e.name))
     return tuple(hits)
 

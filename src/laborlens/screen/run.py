@@ -154,7 +154,7 @@ def write_outputs(result: ScreenResult, out_dir: Path, html: bool = True, pdf: b
 def _write_files(result: ScreenResult, out_dir: Path, html: bool, pdf: bool) -> list[str]:
     paths: list[str] = []
 
-    def put(name: str, write: Callable[[Path], None]) -> None:
+    def put(name: str, write: Callable[[Path], object]) -> None:
         write(out_dir / name)
         paths.append(name)
 

@@ -102,7 +102,7 @@ def _unique_rows(cols: Sequence[np.ndarray], sizes: Sequence[int]) -> np.ndarray
     when it fits, else a row-wise unique)."""
     if np.prod([float(max(s, 1)) for s in sizes]) < 2.0 ** 62:
         key = np.zeros(len(cols[0]), dtype=np.int64)
-        for c, s in zip(cols, sizes):
+        for c, s in zip(cols, sizes, strict=False):
             key = key * max(s, 1) + c
         _, first = np.unique(key, return_index=True)
     else:
@@ -193,7 +193,7 @@ class SupplyGraph:
         # shipments often share a node: rank once per node
         ranked = {node: tuple(sorted(found, key=rank)) for node, found in hits.items()}
         out = []
-        for sid, node in zip(self.ship_ids, self.ship_node.tolist()):
+        for sid, node in zip(self.ship_ids, self.ship_node.tolist(), strict=False):
             found = ranked.get(node, ())
             out.append(TraceResult(sid, self.parties.names[self.node_party[node]],
                                    self.vocab[self.node_mat[node]], found[0] if found else None,
@@ -276,14 +276,14 @@ class SupplyGraph:
         party = self.node_party[touched]
         exporter = self.node_party[node]
         best: dict[int, int] = {}
-        for p, t in zip(party.tolist(), tiers.tolist()):  # touched is in BFS order: first tier is nearest
+        for p, t in zip(party.tolist(), tiers.tolist(), strict=False):  # touched is in BFS order: first tier is nearest
             if p != exporter and p not in best:
                 best[p] = t
         names = self.parties.names
         no_inputs = np.diff(rev.indptr)[touched] == 0
         open_ = no_inputs & ~self._raw_vocab[self.node_mat[touched]]
         untraced = tuple((names[p], self.vocab[m], int(t)) for p, m, t in zip(
-            party[open_].tolist(), self.node_mat[touched][open_].tolist(), tiers[open_].tolist()))
+            party[open_].tolist(), self.node_mat[touched][open_].tolist(), tiers[open_].tolist(), strict=False))
         return Upstream(shipment_id, tuple((names[p], t) for p, t in best.items()), untraced)
 
     def upstream_parties(self, shipment_id: str) -> int:

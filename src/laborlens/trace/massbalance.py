@@ -81,7 +81,8 @@ class MassBalanceFlag:
     unit: str = "kg"
 
     def to_finding(self) -> Finding:
-        return Finding(self.party_id, "mass_balance", "review", self.explanation, "quantities on links and shipments", "", details={
+        return Finding(self.party_id, "mass_balance", "review", self.explanation,
+                       "quantities on links and shipments", "", details={
             "material": self.material, "qty_in_equivalent": self.qty_in_equivalent, "qty_out": self.qty_out,
             "ratio": self.ratio, "unit": self.unit})
 
@@ -220,7 +221,7 @@ def _group_sum(cols: Sequence[np.ndarray], sizes: Sequence[int], weights: np.nda
         return tuple(rows[:, i] for i in range(len(cols))), np.bincount(inv, weights=weights,
                                                                           minlength=len(rows))
     key = np.zeros(len(weights), dtype=np.int64)
-    for c, s in zip(cols, sizes):
+    for c, s in zip(cols, sizes, strict=False):
         key = key * s + c
     uniq, inv = np.unique(key, return_inverse=True)
     sums = np.bincount(inv, weights=weights, minlength=len(uniq))

@@ -96,7 +96,7 @@ class TraceResult:
             return "no party with a finding is connected to this shipment through a chain of inputs"
         where = ("the exporter itself" if w.tier == 1
                  else f"tier {w.tier} ({w.tier - 1} step(s) above the exporter)")
-        chain = " > ".join(f"{m or '(no material)'} ({p})" for p, m in zip(w.path, w.materials))
+        chain = " > ".join(f"{m or '(no material)'} ({p})" for p, m in zip(w.path, w.materials, strict=False))
         text = f"{w.verdict}: {w.party_id} at {where}; input chain {chain}"
         if w.assumed:
             pairs = "; ".join(f"'{a or '(no material)'}' can feed '{b or '(no material)'}'"
