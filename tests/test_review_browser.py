@@ -100,7 +100,9 @@ def test_queue_bulk_dismiss_and_run_diff(site) -> None:
         page.locator("#compare").click()
         page.wait_for_selector("#diff")
         row = page.locator("#diff tbody tr", has_text="S1")
-        assert "reasons changed" in row.inner_text() and "decision" in row.inner_text()
+        # Q's next candidate (WRO) still counts, so S1 is not cleared: its verdict or its reasons change
+        assert ("reasons changed" in row.inner_text() or "verdict changed" in row.inner_text())
+        assert "decision" in row.inner_text()
         assert "different companies, USCC checked" in row.inner_text()
         page.screenshot(path=str(SHOTS / "review-04-diff.png"), full_page=True)
         # the next candidate after the dismissal is queued from the newer run
