@@ -121,7 +121,7 @@ def test_queue_decide_rescreen_and_diff(settings, store, matcher, tmp_path):
     assert before == it.severity
     [c] = d.changes
     assert c.shipment_id == "S1" and c.before == before and c.why == ["decision"]
-    # the match counted before the decision and no longer does (P's untraced polysilicon may still need review)
+    # the match counted before the decision and no longer does (untraced polysilicon may still need review)
     assert any("uflpa-004" in r for r in c.reasons_before)
     assert not any("uflpa-004" in r for r in c.reasons_after)
     assert "different company" in c.explanation[0] and d.unchanged == 0
