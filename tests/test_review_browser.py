@@ -150,3 +150,19 @@ def test_api_reference_is_served_from_the_package(site) -> None:
         assert "/api/review/queue" in paths and "/api/runs/{a}/diff/{b}" in paths
         page.screenshot(path=str(SHOTS / "review-05-api-docs.png"))
         assert external == [] and not errors, (external, errors)
+
+
+def test_pages_fit_at_1024px(site) -> None:
+    server, _ = site
+    with chromium_page(1024, 768) as page:
+        _sign_in(page, server)
+        for key, href, label, _role in NAV:
+            page.goto(server + "/")
+            link = page.locator("nav[aria-label=Main]").get_by_role("link", name=label, exact=True)
+            box = link.bounding_box()
+            assert box and box["height"] < 40 and box["x"] + box["width"] <= 1024, (label, box)
+            link.click()
+            page.wait_for_load_state()
+            assert page.evaluate("document.documentElement.scrollWidth") <= 1025, href
+            if key in ("dashboard", "review", "runs"):
+                page.screenshot(path=str(SHOTS / f"review-1024-{key}.png"))
