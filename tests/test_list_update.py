@@ -35,7 +35,7 @@ def _current(store, name):
     return next(w for w in editions.watchlists(store) if w.name == name).edition
 
 
-def test_uflpa_update_records_an_edition_with_a_diff(cli, store, server, home):
+def test_uflpa_update_records_an_edition_with_a_diff(cli_admin, cli, store, server, home):
     r = cli("lists", "update", "uflpa", "--url", f"{server}/dhs_page.html")
     assert r.exit_code == 0, r.output
     assert "added 3" in r.output and "Example Fixture Polysilicon" in r.output
@@ -56,7 +56,7 @@ def test_uflpa_update_records_an_edition_with_a_diff(cli, store, server, home):
     ("dhs_excerpt.html", "entity table"),
     ("dhs_maintenance.html", "no table"),
 ])
-def test_uflpa_refuses_a_page_that_looks_wrong(cli, store, server, page, words):
+def test_uflpa_refuses_a_page_that_looks_wrong(cli_admin, cli, store, server, page, words):
     r = cli("lists", "update", "uflpa", "--url", f"{server}/{page}")
     assert r.exit_code == 2 and words in r.output, r.output
     assert _current(store, "uflpa").seq == 1  # nothing recorded
@@ -74,7 +74,7 @@ def test_far_fewer_entities_is_refused_unless_forced(cli_admin, cli, store, serv
     assert cli("lists", "rollback", "uflpa").exit_code == 0 and _current(store, "uflpa").entities == 78
 
 
-def test_wro_follows_the_landing_page_to_the_csv(cli, store, server):
+def test_wro_follows_the_landing_page_to_the_csv(cli_admin, cli, store, server):
     before = _current(store, "wro").entities
     r = cli("lists", "update", "wro", "--url", f"{server}/cbp_wro.html")
     assert r.exit_code == 0, r.output
@@ -87,7 +87,7 @@ def test_wro_follows_the_landing_page_to_the_csv(cli, store, server):
     assert missing.exit_code == 2 and "without a link" in missing.output
 
 
-def test_ilab_update_becomes_the_table_screening_reads(cli, home, server):
+def test_ilab_update_becomes_the_table_screening_reads(cli_admin, cli, home, server):
     from laborlens.refdata.catalog import CATALOG
 
     bundled = len(CATALOG["ilab"].rows())
@@ -105,7 +105,7 @@ def test_ilab_update_becomes_the_table_screening_reads(cli, home, server):
     assert json.loads(history[-1])["added"] == 2
 
 
-def test_unknown_list_and_bad_url(cli, server):
+def test_unknown_list_and_bad_url(cli_admin, cli, server):
     r = cli("lists", "update", "acme")
     assert r.exit_code == 2 and "uflpa, wro, ilab" in r.output
     r = cli("lists", "update", "uflpa", "--url", "file:///etc/passwd")
@@ -114,7 +114,7 @@ def test_unknown_list_and_bad_url(cli, server):
     assert r.exit_code == 1 and "HTTP 404" in r.output
 
 
-def test_update_is_audited(cli, store, server):
+def test_update_is_audited(cli_admin, cli, store, server):
     from sqlalchemy import select
 
     from laborlens.store.models import AuditEvent
@@ -122,7 +122,7 @@ def test_update_is_audited(cli, store, server):
     assert cli("lists", "update", "uflpa", "--url", f"{server}/dhs_page.html").exit_code == 0
     with store.session() as s:
         ev = s.scalars(select(AuditEvent).where(AuditEvent.action == "list.update")).one()
-        assert ev.actor == "cli" and ev.detail["entities"] == 78
+        assert ev.actor == cli_admin and ev.detail["entities"] == 78  # the authenticated --as user
 
 
 def test_bundled_uflpa_says_dhs_added_entities_since_january_2025(cli):

@@ -51,19 +51,8 @@ def ftm_findings(
 
 # --- lists update --------------------------------------------------------------------------------------
 
+from laborlens.cli.auth import AsUser, context  # noqa: E402
 from laborlens.cli.lists import SHOWN, lists_app  # noqa: E402
-
-
-def cli_context():
-    """The operator at the machine acts as admin, as for every other CLI command (actor ``cli``)."""
-    from laborlens.accounts import Principal
-    from laborlens.cli.app import settings
-    from laborlens.service.context import Context
-
-    s = settings()
-    from laborlens.store import open_store
-
-    return Context(settings=s, store=open_store(s), principal=Principal(0, "cli", "admin", "cli"))
 
 
 @lists_app.command("update")
@@ -73,11 +62,13 @@ def lists_update(
                                    "(a landing page is searched for the data file's link)."),
     force: bool = typer.Option(False, "--force", help="Record a download that looks wrong (far fewer "
                                "entities than the current edition, too few tables)."),
+    as_user: str = AsUser,
 ) -> None:
-    """Download the official publication of a list, check it, and record it as a new edition with a diff."""
+    """Download the official publication of a list, check it, and record it as a new edition with a diff
+    (admins: acts as the authenticated ``--as`` user, like ``lists import``)."""
     from laborlens.refdata.update import update_list
 
-    r = update_list(cli_context(), name, url, force)
+    r = update_list(context(as_user), name, url, force)
     for w in r.warnings:
         console.print(Text(f"warning: {w}", style="yellow"))
     if r.unchanged:
