@@ -12,9 +12,9 @@ from laborlens.cli import ecosystem as _ecosystem  # noqa: E402,F401
 from laborlens.cli import grievances as _grievances  # noqa: E402,F401
 from laborlens.cli import lists as _lists  # noqa: E402,F401
 from laborlens.cli import matching as _matching  # noqa: E402,F401
+from laborlens.cli import review as _review  # noqa: E402,F401
 from laborlens.cli import screening as _screening  # noqa: E402,F401
 from laborlens.cli import serve as _serve  # noqa: E402,F401
-from laborlens.cli import review as _review  # noqa: E402,F401
 from laborlens.cli.app import app
 
 __all__ = ["app", "main"]

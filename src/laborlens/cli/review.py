@@ -120,8 +120,8 @@ def runs_diff(
     if not d.changes:
         return
     t = Table()
-    for c in ("shipment", "change", "before", "after", "why", "explanation"):
-        t.add_column(c, overflow="fold")
+    for col in ("shipment", "change", "before", "after", "why", "explanation"):
+        t.add_column(col, overflow="fold")
     for c in d.changes:
         t.add_row(c.shipment_id, c.kind, c.before, c.after, ", ".join(c.why), " | ".join(c.explanation))
     _WIDE.print(t)
