@@ -209,8 +209,10 @@ def execute(store: Store, settings: Settings, job_id: str, screen: ScreenFn | No
 
     try:
         private_dir(out_dir)
+        from laborlens.report.render import pdf_support
+
         summary = (screen or _screen_dir())(data_dir, out_dir, settings=settings, progress=progress,
-                                            pdf=True) or {}
+                                            pdf=not pdf_support()) or {}  # the PDF when WeasyPrint is installed
         if _status(store, job_id) == "cancelled":
             return "cancelled"
         summary = {**summary, "files": files.get("files", {}), "attempt": files.get("attempt", 1),

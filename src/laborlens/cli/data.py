@@ -44,7 +44,13 @@ def _after_load(store: Store, data_dir: Path, out_dir: Path, pdf: bool = True) -
     """After the demo is loaded: screen it and write verdicts and the evidence pack under OUT/screening."""
     from laborlens.cli.screening import run_screen
     from laborlens.demo.grievances import load_demo_grievances
+    from laborlens.report.render import pdf_support
 
+    if pdf and pdf_support():
+        from rich.markup import escape
+
+        console.print(f"[yellow]no report.pdf:[/yellow] {escape(pdf_support())}", highlight=False, soft_wrap=True)
+        pdf = False
     load_demo_grievances(store)  # before screening: one grievance is about a tainted supplier
     summary = run_screen(data_dir, out_dir / "screening", pdf=pdf, name="demo")
     from laborlens.cases import demo_case_work

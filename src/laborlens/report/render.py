@@ -15,6 +15,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from laborlens.errors import LaborlensError
 from laborlens.report.svg import bar_chart, tier_map
 from laborlens.screen.result import MAX_DETAILED, ScreenResult, Verdict
 from laborlens.screen.tiermap import tier_map as layout_of
@@ -149,10 +150,27 @@ def cjk_font_missing() -> str:
     return "" if out.stdout.strip() else "no font with Chinese glyphs is installed: " + CJK_INSTALL
 
 
+PDF_EXTRA = ("PDF evidence packs need WeasyPrint: pip install 'laborlens[pdf]' "
+             "(and Pango, e.g. apt-get install libpango-1.0-0)")
+
+
+def pdf_support() -> str:
+    """"" when WeasyPrint can write PDFs here, else why not and how to install it (it is an optional extra:
+    everything but the PDF works without it)."""
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError) as exc:  # OSError: WeasyPrint present but Pango missing
+        return f"{PDF_EXTRA} ({type(exc).__name__}: {exc})"
+    return ""
+
+
 def render_pdf(html: str, path: Path) -> str:
     """Write the PDF; returns a warning ("" when none). Chinese names render as empty boxes without a CJK
     font, so when the pack has Chinese text and no such font is installed the warning says how to install one
     and the PDF itself carries it on its first page."""
+    missing = pdf_support()
+    if missing:
+        raise LaborlensError(missing)
     from weasyprint import HTML
 
     warning = cjk_font_missing() if has_cjk(html) else ""
