@@ -11,7 +11,7 @@ RUN apt-get update \
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY src ./src
-RUN pip install --no-cache-dir ".[queue]" \
+RUN pip install --no-cache-dir ".[queue,postgres,pdf]" \
  && useradd --system --create-home --home-dir /home/laborlens laborlens \
  && mkdir -p /data && chown laborlens /data
 
