@@ -12,7 +12,7 @@ session, or the CLI's authenticated ``--as`` user); there is no anonymous operat
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 from laborlens.accounts import ROLES, Forbidden, Principal, role_at_least
 from laborlens.errors import InputError, LaborlensError, NotFound
 
-__all__ = ["Conflict", "Principal", "bump_version", "choice", "next_number", "now", "parse_day",
-           "require_role", "today"]
+__all__ = ["Conflict", "Principal", "bump_version", "choice", "events_in_order", "get_or_missing",
+           "next_number", "now", "parse_day", "require_role", "today"]
 
 
 class Conflict(LaborlensError):
@@ -35,6 +35,27 @@ class Conflict(LaborlensError):
 def require_role(who: Principal, needed: str) -> None:
     if who.role not in ROLES or not role_at_least(who.role, needed):
         raise Forbidden(f"this needs the {needed} role")
+
+
+class _Event(Protocol):
+    seq: Any
+
+
+Row = TypeVar("Row")
+Event = TypeVar("Event", bound=_Event)
+
+
+def get_or_missing(s: Session, model: type[Row], key: Any, what: str) -> Row:
+    """The row with primary key ``key``, or :class:`NotFound` saying ``no {what} {key}``."""
+    row = s.get(model, key)
+    if row is None:
+        raise NotFound(f"no {what} {key}")
+    return row
+
+
+def events_in_order(s: Session, model: type[Event], case_column: Any, key: Any) -> list[Event]:
+    """Every ``model`` event row whose ``case_column`` is ``key``, in the order they were appended."""
+    return list(s.execute(select(model).where(case_column == key).order_by(model.seq)).scalars())
 
 
 def now() -> datetime:

@@ -15,11 +15,21 @@ from sqlalchemy.orm import Session
 
 from laborlens import audit
 from laborlens.accounts import role_at_least
-from laborlens.cases.common import Principal, bump_version, choice, next_number, now, parse_day, require_role
+from laborlens.cases.common import (
+    Principal,
+    bump_version,
+    choice,
+    events_in_order,
+    get_or_missing,
+    next_number,
+    now,
+    parse_day,
+    require_role,
+)
 from laborlens.cases.common import today as _today
 from laborlens.cases.crypto import KeyRing
 from laborlens.cases.models import Mission, MissionEngagement
-from laborlens.errors import InputError, NotFound
+from laborlens.errors import InputError
 
 PHASES = ("before", "during", "after")
 STAKEHOLDERS = ("elected_union_leaders", "workers", "defenders", "employers", "civil_society")
@@ -71,20 +81,11 @@ def create_mission(
 
 
 def get_mission(s: Session, mission_id: str) -> Mission:
-    m = s.get(Mission, mission_id)
-    if m is None:
-        raise NotFound(f"no mission {mission_id}")
-    return m
+    return get_or_missing(s, Mission, mission_id, "mission")
 
 
 def engagements(s: Session, mission_id: str) -> list[MissionEngagement]:
-    return list(
-        s.execute(
-            select(MissionEngagement)
-            .where(MissionEngagement.mission_id == mission_id)
-            .order_by(MissionEngagement.seq)
-        ).scalars()
-    )
+    return events_in_order(s, MissionEngagement, MissionEngagement.mission_id, mission_id)
 
 
 def record_engagement(

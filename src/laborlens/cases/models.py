@@ -27,6 +27,30 @@ from sqlalchemy.orm import Mapped, mapped_column
 from laborlens.store.models import Base
 
 
+class Opened:
+    """Who opened a head row and when, plus its optimistic-lock ``version``: the same on every case head."""
+
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(100))
+    version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Appended:
+    """Who appended an event and when: the same on every case event table."""
+
+    actor: Mapped[str] = mapped_column(String(100))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Assigned:
+    """A need-to-know grant (cases and grievances alike), ended by ``revoked_at``."""
+
+    username: Mapped[str] = mapped_column(String(100), index=True)
+    assigned_by: Mapped[str] = mapped_column(String(100))
+    assigned_at: Mapped[datetime] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
 class CaseCounter(Base):
     """The last number handed out per id prefix (``RRM-2026-``, ``MIS-``, ``SGR-``): ids never repeat, and two
     writers never get the same number (the increment is one UPDATE, which takes the row's write lock)."""
@@ -39,7 +63,7 @@ class CaseCounter(Base):
 # -- USMCA Rapid Response Labor Mechanism ------------------------------------------------------------------
 
 
-class RrmPetition(Base):
+class RrmPetition(Opened, Base):
     """One RRM case (a petition or self-initiation) about one Covered Facility in Mexico."""
 
     __tablename__ = "rrm_petitions"
@@ -59,12 +83,9 @@ class RrmPetition(Base):
     origin: Mapped[str] = mapped_column(String(20), default="filed")  # filed | real
     sources: Mapped[str] = mapped_column(Text, default="")
     notes: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime)
-    created_by: Mapped[str] = mapped_column(String(100))
-    version: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class RrmEvent(Base):
+class RrmEvent(Appended, Base):
     __tablename__ = "rrm_events"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     petition_id: Mapped[str] = mapped_column(ForeignKey("rrm_petitions.id"), index=True)
@@ -74,8 +95,6 @@ class RrmEvent(Base):
     precision: Mapped[str] = mapped_column(String(10), default="exact")
     data: Mapped[dict] = mapped_column(JSON, default=dict)
     note: Mapped[str] = mapped_column(Text, default="")
-    actor: Mapped[str] = mapped_column(String(100))
-    recorded_at: Mapped[datetime] = mapped_column(DateTime)
     __table_args__ = (UniqueConstraint("petition_id", "seq"),)
 
 
@@ -94,7 +113,7 @@ class RrmClockOverride(Base):
 # -- threatened labor-rights defenders ---------------------------------------------------------------------
 
 
-class DefenderCase(Base):
+class DefenderCase(Opened, Base):
     """Only the pseudonym, country and coarse categories are in clear; the identity is one sealed blob."""
 
     __tablename__ = "defender_cases"
@@ -105,12 +124,9 @@ class DefenderCase(Base):
     sector: Mapped[str] = mapped_column(String(100), default="")
     identity_kid: Mapped[str] = mapped_column(String(16))
     identity_ct: Mapped[bytes] = mapped_column(LargeBinary)  # 12-byte nonce || AES-GCM ciphertext+tag
-    created_at: Mapped[datetime] = mapped_column(DateTime)
-    created_by: Mapped[str] = mapped_column(String(100))
-    version: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class DefenderEvent(Base):
+class DefenderEvent(Appended, Base):
     __tablename__ = "defender_events"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("defender_cases.id"), index=True)
@@ -120,27 +136,21 @@ class DefenderEvent(Base):
     data: Mapped[dict] = mapped_column(JSON, default=dict)  # categories only, never free text
     note_kid: Mapped[str] = mapped_column(String(16), default="")
     note_ct: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
-    actor: Mapped[str] = mapped_column(String(100))
-    recorded_at: Mapped[datetime] = mapped_column(DateTime)
     __table_args__ = (UniqueConstraint("case_id", "seq"),)
 
 
-class DefenderAssignment(Base):
+class DefenderAssignment(Assigned, Base):
     """Need-to-know: staff assigned to a case (and admins) may read its identity; ended by ``revoked_at``."""
 
     __tablename__ = "defender_assignments"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("defender_cases.id"), index=True)
-    username: Mapped[str] = mapped_column(String(100), index=True)
-    assigned_by: Mapped[str] = mapped_column(String(100))
-    assigned_at: Mapped[datetime] = mapped_column(DateTime)
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 # -- missions and stakeholder engagement -------------------------------------------------------------------
 
 
-class Mission(Base):
+class Mission(Opened, Base):
     __tablename__ = "missions"
     id: Mapped[str] = mapped_column(String(20), primary_key=True)  # MIS-0001
     title: Mapped[str] = mapped_column(Text)
@@ -149,12 +159,9 @@ class Mission(Base):
     agency: Mapped[str] = mapped_column(String(100), default="")
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date] = mapped_column(Date)
-    created_at: Mapped[datetime] = mapped_column(DateTime)
-    created_by: Mapped[str] = mapped_column(String(100))
-    version: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class MissionEngagement(Base):
+class MissionEngagement(Appended, Base):
     __tablename__ = "mission_engagements"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     mission_id: Mapped[str] = mapped_column(ForeignKey("missions.id"), index=True)
@@ -165,15 +172,13 @@ class MissionEngagement(Base):
     summary: Mapped[str] = mapped_column(Text, default="")  # only rows from before 0006; new ones are sealed
     summary_kid: Mapped[str] = mapped_column(String(16), default="")
     summary_ct: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)  # may name a person: sealed
-    actor: Mapped[str] = mapped_column(String(100))
-    recorded_at: Mapped[datetime] = mapped_column(DateTime)
     __table_args__ = (UniqueConstraint("mission_id", "seq"),)
 
 
 # -- development-bank safeguard reviews ------------------------------------------------------------------
 
 
-class SafeguardReview(Base):
+class SafeguardReview(Opened, Base):
     __tablename__ = "safeguard_reviews"
     id: Mapped[str] = mapped_column(String(20), primary_key=True)  # SGR-0001
     project: Mapped[str] = mapped_column(Text)
@@ -181,12 +186,9 @@ class SafeguardReview(Base):
     project_ref: Mapped[str] = mapped_column(String(100), default="")
     country: Mapped[str] = mapped_column(String(100), default="")
     framework: Mapped[str] = mapped_column(String(10))  # ESS2 | PS2
-    created_at: Mapped[datetime] = mapped_column(DateTime)
-    created_by: Mapped[str] = mapped_column(String(100))
-    version: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class SafeguardScore(Base):
+class SafeguardScore(Appended, Base):
     __tablename__ = "safeguard_scores"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     review_id: Mapped[str] = mapped_column(ForeignKey("safeguard_reviews.id"), index=True)
@@ -194,8 +196,6 @@ class SafeguardScore(Base):
     item: Mapped[str] = mapped_column(String(40))
     score: Mapped[int] = mapped_column(Integer)  # 0 absent, 1 partial, 2 met
     evidence: Mapped[str] = mapped_column(Text, default="")
-    actor: Mapped[str] = mapped_column(String(100))
-    recorded_at: Mapped[datetime] = mapped_column(DateTime)
     __table_args__ = (UniqueConstraint("review_id", "seq"),)
 
 
@@ -210,7 +210,7 @@ class DirectiveTracker(Base):
     version: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class DirectiveUpdate(Base):
+class DirectiveUpdate(Appended, Base):
     __tablename__ = "directive_updates"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     directive_no: Mapped[int] = mapped_column(ForeignKey("directive_trackers.id"), index=True)
@@ -218,6 +218,4 @@ class DirectiveUpdate(Base):
     status: Mapped[str] = mapped_column(String(20))  # not_started | in_progress | done | blocked
     evidence: Mapped[str] = mapped_column(Text, default="")
     due_on: Mapped[date | None] = mapped_column(Date, nullable=True)
-    actor: Mapped[str] = mapped_column(String(100))
-    recorded_at: Mapped[datetime] = mapped_column(DateTime)
     __table_args__ = (UniqueConstraint("directive_no", "seq"),)

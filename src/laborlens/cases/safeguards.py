@@ -16,9 +16,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from laborlens import audit
-from laborlens.cases.common import Principal, bump_version, choice, next_number, now, require_role
+from laborlens.cases.common import Principal, bump_version, choice, get_or_missing, next_number, now, require_role
 from laborlens.cases.models import SafeguardReview, SafeguardScore
-from laborlens.errors import InputError, NotFound
+from laborlens.errors import InputError
 from laborlens.refdata.catalog import DATA
 
 FRAMEWORKS = ("ess2", "ps2")
@@ -99,10 +99,7 @@ def create_review(
 
 
 def get_review(s: Session, review_id: str) -> SafeguardReview:
-    r = s.get(SafeguardReview, review_id)
-    if r is None:
-        raise NotFound(f"no safeguard review {review_id}")
-    return r
+    return get_or_missing(s, SafeguardReview, review_id, "safeguard review")
 
 
 def score_item(

@@ -52,6 +52,18 @@ def _when(dt: datetime | None) -> str:
     return dt.strftime("%Y-%m-%d %H:%M") if dt else ""
 
 
+def _list_table(title: str, edition: str, count: str) -> Table:
+    """The overview's table shape, shared by watchlists and reference tables."""
+    table = Table(title=title, title_justify="left")
+    table.add_column("list", no_wrap=True, style="bold")
+    table.add_column("title", overflow="fold")
+    table.add_column(edition, overflow="fold")
+    table.add_column(count, justify="right")
+    table.add_column("source", overflow="fold")
+    table.add_column("coverage", overflow="fold")
+    return table
+
+
 @lists_app.callback()
 def overview(ctx: typer.Context) -> None:
     """Show every list: watchlists (current edition, entities, source, coverage) and reference tables."""
@@ -59,13 +71,7 @@ def overview(ctx: typer.Context) -> None:
         return
     summaries = ed.watchlists(store())
 
-    table = Table(title="Watchlists (names are matched against these)", title_justify="left")
-    table.add_column("list", no_wrap=True, style="bold")
-    table.add_column("title", overflow="fold")
-    table.add_column("current edition", overflow="fold")
-    table.add_column("entities", justify="right")
-    table.add_column("source", overflow="fold")
-    table.add_column("coverage", overflow="fold")
+    table = _list_table("Watchlists (names are matched against these)", "current edition", "entities")
     partial_uflpa = False
     for w in summaries:
         coverage = w.edition.coverage
@@ -76,13 +82,7 @@ def overview(ctx: typer.Context) -> None:
                       Text(_source(w.edition.source)), Text(coverage))
     console.print(table)
 
-    ref = Table(title="Reference tables (shipped with laborlens)", title_justify="left")
-    ref.add_column("list", no_wrap=True, style="bold")
-    ref.add_column("title", overflow="fold")
-    ref.add_column("edition", overflow="fold")
-    ref.add_column("rows", justify="right")
-    ref.add_column("source", overflow="fold")
-    ref.add_column("coverage", overflow="fold")
+    ref = _list_table("Reference tables (shipped with laborlens)", "edition", "rows")
     for info in CATALOG.values():
         if info.kind == "reference":
             ref.add_row(Text(info.name), Text(info.title), Text(info.edition), str(len(info.rows())),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -116,31 +117,21 @@ def load_demo_grievances(store: Store) -> int:
         [("Meet the independent union's representatives", date.today() + timedelta(days=5), "labor attaché")],
     )
 
-    intake.submit_report(
-        worker(6),
-        language="vi",
-        workplace="Xưởng may ở Bắc Ninh",
-        location="Bắc Ninh, Việt Nam",
-        words="Chúng tôi phải làm thêm giờ đến 11 giờ đêm, không được trả tiền làm thêm. "
-        "Ai từ chối thì bị trừ lương.",
-    )
-    n += 1
-    intake.submit_report(
-        worker(9),
-        language="bn",
-        workplace="গাজীপুরের একটি নিটিং কারখানা",
-        location="গাজীপুর, বাংলাদেশ",
-        words="অগ্নি নির্গমন পথ তালা দেওয়া থাকে। গত মাসে একজন সহকর্মী মেশিনে আহত হয়েছেন, কোনো চিকিৎসা দেওয়া হয়নি।",
-    )
-    n += 1
-    intake.submit_report(
-        worker(2),
-        language="id",
-        workplace="Perkebunan sawit",
-        location="Kalimantan Barat, Indonesia",
-        words="Agen memotong gaji kami untuk membayar utang biaya perekrutan. Utangnya tidak pernah lunas.",
-        contact="lewat serikat pekerja setempat",
-        consent_to_contact=True,
-    )
-    n += 1
+    for days_ago, report in _UNTRIAGED:
+        intake.submit_report(worker(days_ago), **report)
+        n += 1
     return n
+
+
+# Reports staff have not triaged yet: (days ago, the worker's report).
+_UNTRIAGED: tuple[tuple[int, dict[str, Any]], ...] = (
+    (6, {"language": "vi", "workplace": "Xưởng may ở Bắc Ninh", "location": "Bắc Ninh, Việt Nam",
+         "words": "Chúng tôi phải làm thêm giờ đến 11 giờ đêm, không được trả tiền làm thêm. "
+         "Ai từ chối thì bị trừ lương."}),
+    (9, {"language": "bn", "workplace": "গাজীপুরের একটি নিটিং কারখানা", "location": "গাজীপুর, বাংলাদেশ",
+         "words": "অগ্নি নির্গমন পথ তালা দেওয়া থাকে। গত মাসে একজন সহকর্মী মেশিনে আহত হয়েছেন, "
+         "কোনো চিকিৎসা দেওয়া হয়নি।"}),
+    (2, {"language": "id", "workplace": "Perkebunan sawit", "location": "Kalimantan Barat, Indonesia",
+         "words": "Agen memotong gaji kami untuk membayar utang biaya perekrutan. Utangnya tidak pernah lunas.",
+         "contact": "lewat serikat pekerja setempat", "consent_to_contact": True}),
+)

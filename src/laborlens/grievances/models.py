@@ -14,6 +14,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from laborlens.cases.models import Assigned
 from laborlens.store.models import Base
 
 
@@ -49,13 +50,9 @@ class GrievanceEvent(Base):
     __table_args__ = (UniqueConstraint("grievance_id", "seq"),)
 
 
-class GrievanceAssignment(Base):
+class GrievanceAssignment(Assigned, Base):
     """Need-to-know: staff assigned (and admins) may read the sealed parts; ended by ``revoked_at``."""
 
     __tablename__ = "grievance_assignments"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     grievance_id: Mapped[int] = mapped_column(ForeignKey("grievances.id"), index=True)
-    username: Mapped[str] = mapped_column(String(100), index=True)
-    assigned_by: Mapped[str] = mapped_column(String(100))
-    assigned_at: Mapped[datetime] = mapped_column(DateTime)
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

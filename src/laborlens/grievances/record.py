@@ -14,7 +14,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from laborlens.cases.common import bump_version
+from laborlens.cases.common import bump_version, events_in_order
 from laborlens.cases.crypto import KeyRing
 from laborlens.errors import NotFound
 from laborlens.grievances.models import Grievance, GrievanceAssignment, GrievanceEvent
@@ -60,11 +60,7 @@ def by_receipt(s: Session, receipt_sha256: str) -> Grievance | None:
 
 
 def events(s: Session, g: Grievance) -> list[GrievanceEvent]:
-    return list(
-        s.execute(
-            select(GrievanceEvent).where(GrievanceEvent.grievance_id == g.id).order_by(GrievanceEvent.seq)
-        ).scalars()
-    )
+    return events_in_order(s, GrievanceEvent, GrievanceEvent.grievance_id, g.id)
 
 
 def append(

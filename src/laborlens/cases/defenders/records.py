@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from laborlens import audit
 from laborlens.accounts import Forbidden
-from laborlens.cases.common import Principal, bump_version, choice, now, require_role, today
+from laborlens.cases.common import Principal, bump_version, choice, events_in_order, now, require_role, today
 from laborlens.cases.crypto import KeyRing
 from laborlens.cases.defenders.access import assigned_users, may_see
 from laborlens.cases.defenders.sealing import (
@@ -129,11 +129,7 @@ def find_case(s: Session, pseudonym: str) -> DefenderCase:
 
 
 def case_events(s: Session, case: DefenderCase) -> list[DefenderEvent]:
-    return list(
-        s.execute(
-            select(DefenderEvent).where(DefenderEvent.case_id == case.id).order_by(DefenderEvent.seq)
-        ).scalars()
-    )
+    return events_in_order(s, DefenderEvent, DefenderEvent.case_id, case.id)
 
 
 def summarise(case: DefenderCase, evs: list[DefenderEvent]) -> DefenderSummary:

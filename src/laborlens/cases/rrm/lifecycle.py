@@ -18,14 +18,21 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from laborlens import audit
-from laborlens.cases.common import Principal, bump_version, next_number, now, require_role
+from laborlens.cases.common import (
+    Principal,
+    bump_version,
+    events_in_order,
+    get_or_missing,
+    next_number,
+    now,
+    require_role,
+)
 from laborlens.cases.deadlines import UNKNOWN, PartialDate, exact, parse_partial_date
 from laborlens.cases.models import RrmEvent, RrmPetition
-from laborlens.errors import InputError, NotFound
+from laborlens.errors import InputError
 
 if TYPE_CHECKING:
     from laborlens.cases.rrm.evidence import Kept
@@ -258,16 +265,11 @@ def _check_transition(f: CaseFacts, kind: str, data: dict) -> None:
 
 
 def get_petition(s: Session, case_id: str) -> RrmPetition:
-    p = s.get(RrmPetition, case_id)
-    if p is None:
-        raise NotFound(f"no RRM case {case_id}")
-    return p
+    return get_or_missing(s, RrmPetition, case_id, "RRM case")
 
 
 def events_of(s: Session, case_id: str) -> list[RrmEvent]:
-    return list(
-        s.execute(select(RrmEvent).where(RrmEvent.petition_id == case_id).order_by(RrmEvent.seq)).scalars()
-    )
+    return events_in_order(s, RrmEvent, RrmEvent.petition_id, case_id)
 
 
 def append_event(
