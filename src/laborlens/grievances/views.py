@@ -8,7 +8,6 @@ acknowledgement, and every remediation step by its due date.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from dataclasses import asdict, dataclass, field
@@ -18,7 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from laborlens import audit
+from laborlens import audit, csvout
 from laborlens.cases.common import choice
 from laborlens.grievances.models import Grievance
 from laborlens.grievances.record import PlanItem, State, assigned, by_ref, derive, events, open_text
@@ -264,7 +263,7 @@ def export_redacted(ctx: Context, fmt: str = "json") -> str:
     if fmt == "json":
         return json.dumps({"redacted": True, "grievances": rows}, ensure_ascii=False, indent=2)
     buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=EXPORT_COLUMNS)
+    w = csvout.DictWriter(buf, fieldnames=EXPORT_COLUMNS)  # neutralises formulas (party names, excerpts)
     w.writeheader()
     for r in rows:
         w.writerow({**r, "issues": ";".join(r["issues"] or [])})  # type: ignore[arg-type]
