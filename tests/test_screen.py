@@ -234,7 +234,9 @@ def test_a_decision_made_for_one_country_does_not_cover_another(store, matcher):
     # (was "CAMEL GRP CO LTD": the fitted scorer gives that name review, see the closing note of issue 9)
     name = "HOSHINE SILICON IND CO LTD"
     with store.session() as s:
+        # Hoshine is listed twice (UFLPA uflpa-001, WRO wro-044): the reseller is dismissed against both
         record_decision(s, "ana", name, "uflpa-001", "uflpa", "dismissed", "a reseller in Hanoi", "VN")
+        record_decision(s, "ana", name, "wro-044", "wro", "dismissed", "a reseller in Hanoi", "VN")
     with store.session() as s:
         dec = latest_decisions(s)
     parties = [IMP, Party("V", name, "Viet Nam", ""), Party("C", name, "CN", ""), Party("EXP", "Ex", "CN", "")]

@@ -26,9 +26,9 @@ from laborlens.model import WatchEntry
 # label (half positive, half negative), and take no part in the match-only reading.
 AMBIGUOUS = frozenset({"brand_edit"})
 # L2 penalty of the fit, and features left out of it (weight 0): the squared coverage terms duplicate the
-# linear ones, and with a weak penalty (C=10) the fit set large weights of opposite sign on such collinear
+# linear ones, and with a weak penalty (C=10) and these terms the fit set large weights of opposite sign on such collinear
 # features, so explanations read badly (brand_cover −10 against the rest positive)
-C = 1.0
+C = 3.0
 DROPPED: tuple[str, ...] = ("cover_sq", "precision_sq")
 MATCH_PRECISION = 0.99
 REVIEW_PRECISION = 0.97  # flagged (match or review) must stay worth a person's time  # the match threshold is the F2 optimum among those keeping this precision
