@@ -72,8 +72,9 @@ def save_model(q: dict, path: Path = MODEL) -> Path:
     held = q["laborlens"]
     version = f"{date.today().isoformat()}-lr"
     prov = {
-        "fitted": date.today().isoformat(), "method": f"scikit-learn LogisticRegression (C={ev.C}; left out: {', '.join(ev.DROPPED)}), rows weighted "
-        "so every phenomenon counts the same; thresholds fitted for F2 on held-out predictions",
+        "fitted": date.today().isoformat(),
+        "method": f"scikit-learn LogisticRegression (C={ev.C}; left out: {', '.join(ev.DROPPED)}), rows "
+        "weighted so every phenomenon counts the same; thresholds fitted for F2 on held-out predictions",
         "rows": q["rows"], "entities": q["entities"], "folds": q["folds"],
         "held_out": {rd: {k: round(held[rd][k], 4) for k in ("precision", "recall", "f1", "unlisted_flagged")}
                      for rd in ("flagged", "match")},

@@ -115,8 +115,8 @@ def _training_pairs(rows: Sequence[Row], cands: Sequence[Cands], model: PairMode
     return np.asarray(xs), np.asarray(ys), np.asarray(ws)
 
 
-def fit(rows: Sequence[Row], cands: Sequence[Cands], version: str = "", rounds: int = 2, c: float | None = None,
-        drop: Sequence[str] | None = None) -> PairModel:
+def fit(rows: Sequence[Row], cands: Sequence[Cands], version: str = "", rounds: int = 2,
+        c: float | None = None, drop: Sequence[str] | None = None) -> PairModel:
     """Logistic regression with L2 penalty ``c`` (default ``C``) over every feature except ``drop`` (default
     ``DROPPED``), whose weights stay 0."""
     from sklearn.linear_model import LogisticRegression
@@ -130,7 +130,7 @@ def fit(rows: Sequence[Row], cands: Sequence[Cands], version: str = "", rounds: 
         lr = LogisticRegression(C=c, max_iter=5000)
         lr.fit(x[:, used], y, sample_weight=w)
         coef = [0.0] * len(FEATURES)
-        for i, v in zip(used, lr.coef_[0]):
+        for i, v in zip(used, lr.coef_[0], strict=True):
             coef[i] = float(v)
         model = PairModel(tuple(coef), float(lr.intercept_[0]), 1.0, 1.0, version)
     assert model is not None
