@@ -135,3 +135,25 @@ def test_saving_thresholds_needs_an_admin(tmp_path):
     with pytest.raises(Forbidden):
         save_thresholds(ctx, Thresholds(0.9, 0.5), {"f1": 1.0}, "x.csv")
     assert not (tmp_path / "calibration.json").exists()
+
+
+def test_every_listed_name_itself_and_its_manifest_form_is_a_match(m):
+    """A listed name compared with itself, or keyed the way carriers write it (upper case, no punctuation),
+    is a `match` — whatever its brand (an ordinary English word such as "Camel" included)."""
+    from laborlens.match.phenomena import manifest
+    from laborlens.names.chinese import has_han
+
+    entries = [e for e in bundled_entries("uflpa") if e.kind == "entity"]
+    assert len(entries) >= 70
+    missed = []
+    for e in entries:
+        for name in e.all_names:
+            if has_han(name):
+                continue
+            for q in (name, manifest(name)):
+                r = m.best(q, e.country)
+                if (r.entity_id, r.decision) != (e.entity_id, "match"):
+                    missed.append((q, r.entity_id, r.decision, round(r.score, 3)))
+    assert not missed, missed
+    assert compare("Camel Group Co., Ltd.", "Camel Group Co., Ltd.").decision == "match"
+    assert compare("Camel Group Co., Ltd.", "CAMEL GRP CO LTD").decision == "match"

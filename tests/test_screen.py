@@ -202,10 +202,12 @@ def test_dismissal_falls_back_to_the_next_candidate(store, matcher):
                       matcher, dec)
     hits = [f for f in r.findings if f.party_id == "P" and f.rule == "list_match"]
     assert {f.details["entity_id"] for f in hits} == {"uflpa-057", "uflpa-056"}
-    # the parent group is the next candidate; "Yanqi" is a place the parent's name lacks, so the fitted
-    # scorer holds it at review (a possible subsidiary) rather than a match, and the shipment is review
-    assert {f.details["entity_id"]: f.severity for f in hits}["uflpa-056"] == "review"
-    assert r.verdicts[0].verdict == "review"
+    # the parent group is the next candidate and stays flagged: its whole listed name is in the query, plus
+    # "Yanqi", a place the parent's name lacks. Whether that is a match or a review is the fitted scorer's
+    # call (the refit of issue 9 makes it a match); the shipment's verdict follows that finding's severity.
+    sev = {f.details["entity_id"]: f.severity for f in hits}["uflpa-056"]
+    assert sev in ("review", "presumption")
+    assert r.verdicts[0].verdict == sev
 
 
 def test_xuar_address_with_a_foreign_country_field_goes_to_review(matcher):
@@ -232,7 +234,9 @@ def test_a_decision_made_for_one_country_does_not_cover_another(store, matcher):
     # (was "CAMEL GRP CO LTD": the fitted scorer gives that name review, see the closing note of issue 9)
     name = "HOSHINE SILICON IND CO LTD"
     with store.session() as s:
+        # Hoshine is listed twice (UFLPA uflpa-001, WRO wro-044): the reseller is dismissed against both
         record_decision(s, "ana", name, "uflpa-001", "uflpa", "dismissed", "a reseller in Hanoi", "VN")
+        record_decision(s, "ana", name, "wro-044", "wro", "dismissed", "a reseller in Hanoi", "VN")
     with store.session() as s:
         dec = latest_decisions(s)
     parties = [IMP, Party("V", name, "Viet Nam", ""), Party("C", name, "CN", ""), Party("EXP", "Ex", "CN", "")]

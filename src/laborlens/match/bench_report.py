@@ -8,6 +8,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from laborlens.match import evaluate as ev
 from laborlens.match.model import MODEL, PairModel
 
 SCORERS = (("laborlens", "fitted"), ("previous", "previous"), ("baseline", "WRatio"))
@@ -71,8 +72,9 @@ def save_model(q: dict, path: Path = MODEL) -> Path:
     held = q["laborlens"]
     version = f"{date.today().isoformat()}-lr"
     prov = {
-        "fitted": date.today().isoformat(), "method": "scikit-learn LogisticRegression (C=10), rows weighted "
-        "so every phenomenon counts the same; thresholds fitted for F2 on held-out predictions",
+        "fitted": date.today().isoformat(),
+        "method": f"scikit-learn LogisticRegression (C={ev.C}; left out: {', '.join(ev.DROPPED)}), rows "
+        "weighted so every phenomenon counts the same; thresholds fitted for F2 on held-out predictions",
         "rows": q["rows"], "entities": q["entities"], "folds": q["folds"],
         "held_out": {rd: {k: round(held[rd][k], 4) for k in ("precision", "recall", "f1", "unlisted_flagged")}
                      for rd in ("flagged", "match")},

@@ -25,6 +25,11 @@ from laborlens.model import WatchEntry
 # agrees may be a typo or another company. They count as positives when flagged, are fitted with a soft
 # label (half positive, half negative), and take no part in the match-only reading.
 AMBIGUOUS = frozenset({"brand_edit"})
+# L2 penalty of the fit, and features left out of it (weight 0): the squared coverage terms duplicate the
+# linear ones, and with a weak penalty (C=10) and these terms the fit set large weights of opposite sign on such collinear
+# features, so explanations read badly (brand_cover −10 against the rest positive)
+C = 3.0
+DROPPED: tuple[str, ...] = ("cover_sq", "precision_sq")
 MATCH_PRECISION = 0.99
 REVIEW_PRECISION = 0.97  # flagged (match or review) must stay worth a person's time  # the match threshold is the F2 optimum among those keeping this precision
 
@@ -44,7 +49,8 @@ def build(entries: Sequence[WatchEntry], extra_names: dict[str, tuple[str, ...]]
     syn, comps = synthetic_entities(synthetic, seed=seed + 1)
     all_entries = [*entries, *syn]
     rows = phenomena_rows(all_entries, extra_names, comps, seed=seed)
-    rows += unlisted_rows(unlisted_cn, unlisted_foreign, seed=seed + 2, exclude=list(comps.values()))
+    rows += unlisted_rows(unlisted_cn, unlisted_foreign, seed=seed + 2, exclude=list(comps.values()),
+                          listed=[n for e in all_entries for n in e.all_names])
     return Dataset(all_entries, dict(extra_names), rows)
 
 
@@ -109,15 +115,24 @@ def _training_pairs(rows: Sequence[Row], cands: Sequence[Cands], model: PairMode
     return np.asarray(xs), np.asarray(ys), np.asarray(ws)
 
 
-def fit(rows: Sequence[Row], cands: Sequence[Cands], version: str = "", rounds: int = 2) -> PairModel:
+def fit(rows: Sequence[Row], cands: Sequence[Cands], version: str = "", rounds: int = 2,
+        c: float | None = None, drop: Sequence[str] | None = None) -> PairModel:
+    """Logistic regression with L2 penalty ``c`` (default ``C``) over every feature except ``drop`` (default
+    ``DROPPED``), whose weights stay 0."""
     from sklearn.linear_model import LogisticRegression
 
+    c = C if c is None else c
+    drop = DROPPED if drop is None else drop
+    used = [i for i, f in enumerate(FEATURES) if f not in drop]
     model = None
     for _ in range(rounds):
         x, y, w = _training_pairs(rows, cands, model)
-        lr = LogisticRegression(C=10.0, max_iter=5000)
-        lr.fit(x, y, sample_weight=w)
-        model = PairModel(tuple(float(v) for v in lr.coef_[0]), float(lr.intercept_[0]), 1.0, 1.0, version)
+        lr = LogisticRegression(C=c, max_iter=5000)
+        lr.fit(x[:, used], y, sample_weight=w)
+        coef = [0.0] * len(FEATURES)
+        for i, v in zip(used, lr.coef_[0], strict=True):
+            coef[i] = float(v)
+        model = PairModel(tuple(coef), float(lr.intercept_[0]), 1.0, 1.0, version)
     assert model is not None
     th = fit_thresholds(rows, predict(model, cands))
     return PairModel(model.weights, model.intercept, th.match, th.review, version)

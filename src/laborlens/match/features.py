@@ -26,7 +26,7 @@ FEATURES = (
     "truncated", "acronym", "subsidiaries", "brand_x_place_conflict", "brand_x_generic_conflict",
     "short_listed", "brand_found", "brand_absent", "cover_sq", "precision_sq", "extra_x_brand",
     "qualifier_extra_x_cover", "legal_conflict_x_cover", "number_conflict_x_cover", "all_agree",
-    "brand_pinyin_changed",
+    "brand_pinyin_changed", "identical",
 )
 IDX = {f: i for i, f in enumerate(FEATURES)}
 
@@ -356,6 +356,11 @@ def pair_features(listed: NameForm, query: NameForm, idf: dict[str, float], *, c
                  "qualifier_extra", "number_missing")
     v[IDX["all_agree"]] = float(min(v[IDX["cover_all"]], v[IDX["precision_all"]]) >= 0.99
                                 and not any(v[IDX[c]] for c in conflicts))
+    # the same name after normalisation: every word on both sides, the distinctive ones spelt exactly, no
+    # conflict of any kind — graded by the share of the brand found letter for letter
+    strict = (*conflicts, "country_conflict", "truncated", "acronym", "cross_script")
+    v[IDX["identical"]] = (v[IDX["brand_exact"]] * min(v[IDX["cover_all"]], v[IDX["precision_all"]])
+                           if v[IDX["all_agree"]] and not any(v[IDX[c]] for c in strict) else 0.0)
 
     for i, t in enumerate(lt):
         if ls[i] and t.kind not in SKIP:

@@ -41,6 +41,7 @@ _WORDS = {
     "number_conflict_x_cover": "close name with a conflicting number",
     "all_agree": "every word accounted for on both sides, no conflict",
     "brand_pinyin_changed": "a brand syllable reads as another name",
+    "identical": "same name after normalisation (brand spelt exactly, nothing added or missing)",
 }
 
 

@@ -1,7 +1,7 @@
 """Labelled variants and hard negatives for any watchlist, made from the phenomena seen on manifests and in
 registries (written independently of the shared evaluation set):
 
-positives — manifest case, truncation, abbreviations, run-together words, typos, one letter or syllable of
+positives — the listed name itself, manifest case (also with the legal form written another way), truncation, abbreviations, run-together words, typos, one letter or syllable of
 the brand changed, word order, place spellings, legal-form variants, Chinese script, pinyin, pinyin written
 syllable by syllable, brands as pinyin initials, numbers as digits/words/ordinals/roman numerals, dotted
 initials, inflection, Cantonese romanisation, Cyrillic script, bill-of-lading wording;
@@ -153,6 +153,10 @@ def variants(name: str, rng: random.Random, zh: str = "", company: ChineseCompan
     """Positive variants of one listed name, keyed by phenomenon (only those that apply)."""
     out: dict[str, str] = {}
     up = manifest(name)
+    # the listed name itself, and as keyed on a manifest with its legal form written another way: a name
+    # identical after normalisation is a match whatever its brand (an ordinary English word such as
+    # "Camel" included — hard negatives alone taught the fit that such brands are weak)
+    out["exact"] = name
     out["manifest"] = up
     if len(up) > 24:
         out["truncated"] = up[: rng.choice((20, 25, 30, 35))].rstrip()
@@ -191,6 +195,7 @@ def variants(name: str, rng: random.Random, zh: str = "", company: ChineseCompan
             break
     else:
         out["legal_form"] = name + " Co., Ltd."
+    out["manifest_legal_form"] = manifest(out["legal_form"])
     for a, b in _INFLECT:
         if re.search(rf"\b{a}\b", name):
             out["inflection"] = _replace_word(name, a, b)
@@ -393,13 +398,24 @@ def phenomena_rows(entries: Sequence[WatchEntry], zh: dict[str, Sequence[str]] |
     return rows
 
 
-def unlisted_rows(n_chinese: int, n_foreign: int, seed: int = 17, exclude: Sequence[ChineseCompany] = ()
-                  ) -> list[Row]:
-    """Companies that are on no list, in every rendering; ``group`` is their brand (for brand folds)."""
+_LEGAL_WORDS = frozenset("co ltd limited company corp corporation inc sa sas sarl snc sl gmbh kg ag se oy oyj ab "
+                         "bv nv srl spa sp z o oo de cv".split())
+
+
+def name_key(name: str) -> str:
+    """A name's words without legal-form words: two names with one key are one company's name."""
+    return " ".join(w for w in _exact(name.replace(".", "")).split() if w not in _LEGAL_WORDS)
+
+
+def unlisted_rows(n_chinese: int, n_foreign: int, seed: int = 17, exclude: Sequence[ChineseCompany] = (),
+                  listed: Sequence[str] = ()) -> list[Row]:
+    """Companies that are on no list, in every rendering; ``group`` is their brand (for brand folds). A
+    generated name that is a listed name (up to its legal form) is skipped: it is not unlisted."""
     from laborlens.match.corpus import foreign_company
 
     rng = random.Random(seed)
     taken = {c.brand_zh for c in exclude}
+    listed_keys = {name_key(n) for n in listed}
     rows: list[Row] = []
     styles = ("english", "english", "manifest", "chinese", "pinyin", "syllables")
     while len(rows) < n_chinese:
@@ -412,5 +428,7 @@ def unlisted_rows(n_chinese: int, n_foreign: int, seed: int = 17, exclude: Seque
         rows.append(Row(f"u{len(rows)}", name, "CN", "", f"neg_unlisted_cn_{style}", "b:" + c.brand))
     for _ in range(n_foreign):
         lang, name = foreign_company(rng)
+        if name_key(name) in listed_keys:
+            continue
         rows.append(Row(f"u{len(rows)}", name, "", "", f"neg_unlisted_{lang}", "f:" + name.split()[0]))
     return rows
