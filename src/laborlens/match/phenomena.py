@@ -19,7 +19,7 @@ from __future__ import annotations
 import random
 import re
 import zlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from laborlens.countries import iso2
@@ -228,8 +228,8 @@ def variants(name: str, rng: random.Random, zh: str = "", company: ChineseCompan
             initials = "".join(s[0] for s in company.brand_py).upper()
             out["pinyin_initials"] = _replace_word(name, company.brand, initials)
     elif zh:
-        syl = list(py(re.sub(r"[^\u4e00-\u9fff]", "", zh)))
-        out["pinyin_syllables"] = " ".join(s.title() for s in syl)
+        zh_syl = list(py(re.sub(r"[^\u4e00-\u9fff]", "", zh)))
+        out["pinyin_syllables"] = " ".join(s.title() for s in zh_syl)
     return {k: v for k, v in out.items() if v and v.strip()}
 
 
@@ -260,9 +260,9 @@ def negatives(name: str, rng: random.Random, brand_pool: Sequence[str], company:
                 out["neg_near_brand_other_place_industry"] = f"{pl.en} {e.title()} {ind}"
     nums = [(k, f) for k, forms in _NUM_FORMS.items() for f in forms if re.search(rf"\b{re.escape(f)}\b", name)]
     if nums:
-        k, f = nums[0]
-        for n, other in enumerate(rng.sample([x for x in _NUM_FORMS if x != k], 3)):
-            out[f"neg_number#{n}"] = _replace_word(name, f, rng.choice(_NUM_FORMS[other]))
+        num, written = nums[0]
+        for j, other_num in enumerate(rng.sample([x for x in _NUM_FORMS if x != num], 3)):
+            out[f"neg_number#{j}"] = _replace_word(name, written, rng.choice(_NUM_FORMS[other_num]))
     cq = [c for c in _COUNTRIES if re.search(rf"\b{c}\b", name)]
     if cq:
         for n, c in enumerate(rng.sample([c for c in _COUNTRIES if c != cq[0]], 2)):
@@ -316,7 +316,8 @@ def synthetic_entities(n: int, seed: int = 3, prefix: str = "syn", foreign_share
     from laborlens.match.corpus import foreign_company
 
     rng = random.Random(seed)
-    entries, comps = [], {}
+    entries: list[WatchEntry] = []
+    comps: dict[str, ChineseCompany] = {}
     seen: set[str] = set()
     while len(entries) < n:
         eid = f"{prefix}-{len(entries):04d}"
@@ -351,7 +352,7 @@ def synthetic_entities(n: int, seed: int = 3, prefix: str = "syn", foreign_share
     return entries, comps
 
 
-def phenomena_rows(entries: Sequence[WatchEntry], zh: dict[str, Sequence[str]] | None = None,
+def phenomena_rows(entries: Sequence[WatchEntry], zh: Mapping[str, Sequence[str]] | None = None,
                    companies: dict[str, ChineseCompany] | None = None, seed: int = 5) -> list[Row]:
     """Labelled variants and hard negatives for every listed entity."""
     from laborlens.match.index import _COVERS
