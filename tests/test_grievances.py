@@ -383,6 +383,15 @@ def test_redacted_export_has_no_words_contact_or_names(staff: Staff) -> None:
         views.export_redacted(staff.ctx("viewer"))
 
 
+def test_redacted_csv_export_neutralises_formulas(staff: Staff) -> None:
+    """The excerpt is staff's free text: in the CSV it must reach a spreadsheet as text, not a formula."""
+    r = _report(staff)
+    triage.share_excerpt(staff.ctx("admin"), r.ref, '=HYPERLINK("http://x.invalid","open")')
+    body = views.export_redacted(staff.ctx("analyst"), "csv")
+    assert "'=HYPERLINK(" in body
+    assert ',=HYPERLINK(' not in body and '"=HYPERLINK(' not in body
+
+
 def test_errors_never_echo_what_was_typed(staff: Staff) -> None:
     with pytest.raises(NotFound) as e:
         views.get_grievance(staff.ctx("admin"), "Juana Pérez")
