@@ -28,6 +28,7 @@ RULES: dict[tuple[str, str], str] = {
     ("POST", "/api/jobs"): "analyst",
     ("GET", "/api/jobs/{job_id}"): "viewer",
     ("GET", "/api/jobs/{job_id}/verdicts"): "viewer",
+    ("GET", "/api/jobs/{job_id}/verdicts.{fmt}"): "viewer",
     ("GET", "/api/jobs/{job_id}/verdicts/{shipment_id}"): "viewer",
     ("GET", "/api/jobs/{job_id}/findings"): "viewer",
     ("GET", "/api/jobs/{job_id}/parties/{party_id}"): "viewer",
@@ -116,7 +117,7 @@ def _request(path: str, method: str, job_id: str) -> dict:
     """A plausible request for the route: real ids, a small valid body."""
     url = (path.replace("{job_id}", job_id).replace("{shipment_id}", "SH1").replace("{party_id}", "S3")
            .replace("{name}", "verdicts.csv").replace("{list_name}", "uflpa")
-           .replace("{dataset}", "default").replace("{entity_id}", "uflpa-001"))
+           .replace("{dataset}", "default").replace("{entity_id}", "uflpa-001").replace("{fmt}", "csv"))
     if url == "/static":
         url = "/static/app.css"
     kw: dict = {}

@@ -74,19 +74,27 @@ def test_upload_screen_trace_and_download(server: str, tmp_path: Path) -> None:
         page.get_by_role("button", name="Upload and screen").click()
         page.wait_for_selector("#upload-progress:not([hidden])")
         page.screenshot(path=str(SHOTS / "04-upload-progress.png"))
+        # while it screens, the list of the job's real stages fills in (read first, the rest planned)
+        page.wait_for_selector("#upload-stages li.done", timeout=60_000)
+        stages = page.locator("#upload-stages li").evaluate_all("lis => lis.map(li => li.dataset.stage)")
+        assert stages[:3] == ["read", "validate", "prepare"] and "lists" in stages and stages[-1] == "write"
+        page.screenshot(path=str(SHOTS / "04b-upload-stages.png"))
         page.wait_for_url("**/jobs/*", timeout=180_000)
         job_url = page.url
         page.wait_for_selector("#verdicts")
         page.screenshot(path=str(SHOTS / "05-results.png"), full_page=True)
 
         page.locator("[data-filter=presumption]").click()
+        page.wait_for_url("**verdict=presumption**")
         visible = page.locator("#verdicts tbody tr:visible")
         assert visible.count() > 0
         assert all(v == "presumption" for v in visible.evaluate_all("rows => rows.map(r => r.dataset.verdict)"))
-        tier = page.get_by_role("button", name="Tier")
+        tier = page.locator("th a[data-sort=tier]")
         tier.click()
+        page.wait_for_url("**sort=tier**")
         tier.click()  # deepest first: the most interesting tier map
-        assert tier.get_attribute("aria-sort") == "descending"
+        page.wait_for_url("**desc=true**")
+        assert page.locator("th:has(a[data-sort=tier])").get_attribute("aria-sort") == "descending"
         page.screenshot(path=str(SHOTS / "06-presumptions-by-tier.png"))
 
         visible.first.locator("td a").first.click()
@@ -109,6 +117,7 @@ def test_upload_screen_trace_and_download(server: str, tmp_path: Path) -> None:
         # a chain that stops short: review, and the page names the party that gives no suppliers
         page.goto(job_url)
         page.locator("[data-filter=review]").click()
+        page.wait_for_url("**verdict=review**")
         page.locator("#verdicts tbody tr:visible", has_text="not traced to origin").first.locator("td a").first.click()
         page.wait_for_selector("#due-diligence")
         card = page.locator("#due-diligence")
@@ -117,6 +126,7 @@ def test_upload_screen_trace_and_download(server: str, tmp_path: Path) -> None:
         # a chain traced to origin: clear, though in a high-priority sector
         page.goto(job_url)
         page.locator("[data-filter=clear]").click()
+        page.wait_for_url("**verdict=clear**")
         page.locator("#verdicts tbody tr:visible").first.locator("td a").first.click()
         page.wait_for_selector("#due-diligence")
         assert "traced to origin" in page.locator(".reasons").inner_text()

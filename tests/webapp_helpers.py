@@ -7,6 +7,7 @@ Use ``make_app(settings)`` for an app whose jobs run ``fake_screen``; ``accounts
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import time
@@ -65,7 +66,9 @@ def fake_result() -> dict:
                         "links": len(LINKS), "findings": 1,
                         "lists": [{"list": "uflpa", "edition": "bundled 2025-01 (partial)"}],
                         "generated_at": "2025-06-01T12:00:00"},
-            "verdicts": VERDICTS, "findings": [FINDING], "parties": PARTIES, "links": LINKS,
+            # copies: a test that edits its result must not change the next test's
+            "verdicts": copy.deepcopy(VERDICTS), "findings": [copy.deepcopy(FINDING)],
+            "parties": copy.deepcopy(PARTIES), "links": copy.deepcopy(LINKS),
             "mass_balance": [{"party_id": "S2", "material": "wafers", "qty_in": 10.0, "qty_out": 9.0,
                               "ratio": 0.9, "explanation": "ok"}]}
 

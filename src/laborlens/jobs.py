@@ -197,27 +197,35 @@ def execute(store: Store, settings: Settings, job_id: str, screen: ScreenFn | No
         j.status, j.message = "running", "starting"
         data_dir, out_dir, files = Path(j.data_dir), Path(j.out_dir), dict(j.summary or {})
     started = time.monotonic()
-    last = [0.0]
+    from laborlens.screen.stages import Stages
+
+    last_at, last_stage = [0.0], [""]  # time and stage of the last write
 
     def progress(fraction: float, message: str = "") -> None:
+        # A write at most every _PROGRESS_EVERY seconds, and at every new stage, so the stored list of
+        # stages never skips one however fast it went; the row's summary carries the stages so far.
         now = time.monotonic()
-        if now - last[0] >= _PROGRESS_EVERY or fraction >= 1.0:
-            last[0] = now
+        cur = stages.history[-1].key if stages.history else ""
+        if now - last_at[0] >= _PROGRESS_EVERY or fraction >= 1.0 or cur != last_stage[0]:
+            last_at[0], last_stage[0] = now, cur
             if _status(store, job_id) == "cancelled":
                 raise JobCancelled()
-            _update(store, job_id, progress=max(0.0, min(1.0, float(fraction))), message=message[:500])
+            _update(store, job_id, progress=max(0.0, min(1.0, float(fraction))), message=message[:500],
+                    summary={**files, "stages": stages.snapshot()})
 
+    stages = Stages(progress)
     try:
         private_dir(out_dir)
         from laborlens.report.render import pdf_support
 
-        summary = (screen or _screen_dir())(data_dir, out_dir, settings=settings, progress=progress,
+        summary = (screen or _screen_dir())(data_dir, out_dir, settings=settings, progress=stages,
                                             pdf=not pdf_support()) or {}  # the PDF when WeasyPrint is installed
         if _status(store, job_id) == "cancelled":
             return "cancelled"
         summary = {**summary, "files": files.get("files", {}), "attempt": files.get("attempt", 1),
-                   "elapsed_s": round(time.monotonic() - started, 2)}
+                   "elapsed_s": round(time.monotonic() - started, 2), "stages": stages.snapshot()}
         _update(store, job_id, status="done", progress=1.0, message="done", summary=summary)
+        _index(store, job_id)
         return "done"
     except JobCancelled:
         return "cancelled"
@@ -228,6 +236,14 @@ def execute(store: Store, settings: Settings, job_id: str, screen: ScreenFn | No
     except Exception as exc:  # noqa: BLE001 - a job must end in a state a user can see
         _update(store, job_id, status="failed", message=f"internal error: {type(exc).__name__}: {exc}"[:4000])
     return "failed"
+
+
+def _index(store: Store, job_id: str) -> None:
+    """Index the finished run for the review queue now, so no queue request has to parse its result."""
+    from laborlens.review.index import index_run
+
+    with contextlib.suppress(Exception):  # the queue builds a missing entry itself; the run is done
+        index_run(store, job_id)
 
 
 def request_cancel(ctx: Context, job_id: str) -> JobInfo:

@@ -9,15 +9,15 @@ Functions take the parsed ``result.json`` (as ``jobs.load_result`` returns it) o
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from typing import Any
 
-from laborlens.errors import InputError
+from laborlens.screen import browse
 from laborlens.screen.result import SEVERITY, VERDICTS, ScreenResult, Verdict
 from laborlens.screen.tiermap import MAP_CAP, evidence_paths, tier_map
 
-SORTS = ("verdict", "shipment_id", "exporter", "material", "tier")
+SORTS = browse.SORTS
 _RANK = {v: i for i, v in enumerate(VERDICTS)}
 
 __all__ = [
@@ -60,20 +60,9 @@ def party_name(result: ScreenResult | Mapping[str, Any], party_id: str) -> str:
     return as_result(result).party_name(party_id)
 
 
-def _named(r: ScreenResult, ids: list[str]) -> list[dict[str, str]]:
-    return [{"id": pid, "name": r.party_name(pid)} for pid in ids]
-
-
 def _row(r: ScreenResult, v: Verdict) -> dict[str, Any]:
     """A verdict as the API and pages show it: the contract's fields plus party names."""
-    return {
-        **v.to_dict(),
-        "exporter_name": r.party_name(v.exporter_id),
-        "importer_name": r.party_name(v.importer_id),
-        "path_parties": _named(r, v.path),
-        "untraced_parties": _named(r, v.untraced),
-        "gaps": [{**g, "name": r.party_name(str(g.get("party_id", "")))} for g in v.gaps],
-    }
+    return browse.verdict_row(r, v)
 
 
 def filter_verdicts(
@@ -83,41 +72,15 @@ def filter_verdicts(
     sort: str = "verdict",
     offset: int = 0,
     limit: int = 100,
+    importer: str | None = None,
+    flags: Sequence[str] = (),
+    rule: str | None = None,
+    desc: bool = False,
 ) -> dict[str, Any]:
-    """Verdicts with ``verdict`` (if given) whose id, parties, material or description contain ``q``."""
-    if verdict and verdict not in VERDICTS:
-        raise InputError(f"verdict must be one of {', '.join(VERDICTS)}", column="verdict")
-    if sort not in SORTS:
-        raise InputError(f"sort must be one of {', '.join(SORTS)}", column="sort")
+    """Verdicts the filter admits (:class:`laborlens.screen.browse.VerdictFilter`), ``offset``/``limit``
+    of them, with ``total`` (after filtering) and the run's verdict ``counts``."""
     r = as_result(result)
-    needle = (q or "").strip().lower()
-    items = []
-    for v in r.verdicts:
-        if verdict and v.verdict != verdict:
-            continue
-        if needle:
-            hay = " ".join(
-                (
-                    v.shipment_id,
-                    v.exporter_id,
-                    r.party_name(v.exporter_id),
-                    r.party_name(v.importer_id),
-                    v.material,
-                    v.hts,
-                    v.description,
-                )
-            )
-            if needle not in hay.lower():
-                continue
-        items.append(v)
-    keys: dict[str, Callable[[Verdict], Any]] = {
-        "verdict": lambda v: (_RANK.get(v.verdict, 9), v.tier or 99, v.shipment_id),
-        "shipment_id": lambda v: v.shipment_id,
-        "exporter": lambda v: (r.party_name(v.exporter_id).lower(), v.shipment_id),
-        "material": lambda v: (v.material.lower(), v.shipment_id),
-        "tier": lambda v: (v.tier or 99, v.shipment_id),
-    }
-    items.sort(key=keys[sort])
+    items = browse.select(r, browse.VerdictFilter.of(verdict, importer, flags, rule, q, sort, desc))
     return {
         "total": len(items),
         "offset": offset,

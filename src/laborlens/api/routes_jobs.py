@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import FileResponse, StreamingResponse
+from fastapi.responses import FileResponse, Response, StreamingResponse
 
-from laborlens import jobs
+from laborlens import exports, jobs
 from laborlens.api import auth, results, views
 from laborlens.api.auth import Principal
 from laborlens.api.deps import RunnerDep, SettingsDep, StoreDep
 from laborlens.api.models import FindingList, JobList, JobOut, PartyDetail, VerdictDetail, VerdictPage
+from laborlens.screen import browse
 
 router = APIRouter(prefix="/api/jobs", tags=["jobs"])
 Viewer = Annotated[Principal, Depends(auth.viewer)]
@@ -45,15 +46,53 @@ def get_job(user: Viewer, job_id: JobId, store: StoreDep) -> dict:
     return jobs.get_job(store, job_id).to_dict()
 
 
+Flag = Literal["priority_sector", "ilab", "wro_scope", "indicators", "traced", "untraced"]
+Sort = Literal["verdict", "shipment_id", "exporter", "importer", "material", "tier"]
+
+
+class VerdictQuery:
+    """The results filter as query parameters (the same as the results page's URL)."""
+
+    def __init__(self, verdict: Literal["presumption", "review", "clear"] | None = None,
+                 importer: Annotated[str | None, Query(max_length=200,
+                                                       description="Part of the importer's id or name.")] = None,
+                 flag: Annotated[list[Flag] | None, Query(max_length=6, description=(
+                     "Due-diligence flags every row must carry (repeat for several): priority_sector, ilab, "
+                     "wro_scope, indicators (any of those), traced (to origin), untraced (stops at an "
+                     "untraced tier)."))] = None,
+                 rule: Annotated[str | None, Query(max_length=50, description=(
+                     "A finding rule (list_match, xuar_location, wro_scope, ilab_good, mass_balance, ...) of "
+                     "a party on the verdict's evidence paths or untraced tiers."))] = None,
+                 q: Annotated[str | None, Query(max_length=200, description="Search text.")] = None,
+                 sort: Sort = "verdict", desc: bool = False) -> None:
+        self.filter = browse.VerdictFilter.of(verdict, importer, list(flag or []), rule, q, sort, desc)
+
+
+VerdictQueryDep = Annotated[VerdictQuery, Depends()]
+
+
 @router.get("/{job_id}/verdicts", response_model=VerdictPage)
-def verdicts(user: Viewer, job_id: JobId, store: StoreDep,
-             verdict: Literal["presumption", "review", "clear"] | None = None,
-             q: Annotated[str | None, Query(max_length=200, description="Search text.")] = None,
-             sort: Literal["verdict", "shipment_id", "exporter", "material", "tier"] = "verdict",
+def verdicts(user: Viewer, job_id: JobId, store: StoreDep, query: VerdictQueryDep,
              offset: Annotated[int, Query(ge=0)] = 0,
              limit: Annotated[int, Query(ge=1, le=5000)] = 100) -> dict:
-    """Shipment verdicts, worst first by default; filter by verdict and search text, page with offset/limit."""
-    return results.filter_verdicts(jobs.load_result(store, job_id), verdict, q, sort, offset, limit)
+    """Shipment verdicts, worst first by default; filter by verdict, importer, flags, finding rule and
+    search text (the results page's URL parameters), page with offset/limit. ``total`` counts the rows the
+    filter admits, ``counts`` the run's verdicts."""
+    f = query.filter
+    return results.filter_verdicts(jobs.load_result(store, job_id), f.verdict, f.q, f.sort, offset, limit,
+                                   f.importer, f.flags, f.rule, f.desc)
+
+
+@router.get("/{job_id}/verdicts.{fmt}", response_class=Response,
+            responses={200: {"content": {t: {} for t in exports.MEDIA_TYPES.values()}}})
+def verdicts_export(user: Viewer, job_id: JobId, fmt: Literal["csv", "xlsx"], store: StoreDep,
+                    query: VerdictQueryDep) -> Response:
+    """Every verdict the filter admits (all pages, in its order) as CSV or XLSX, party names beside the
+    ids; cells that a spreadsheet would run as a formula are written as text."""
+    table = browse.export_table(results.as_result(jobs.load_result(store, job_id)), query.filter)
+    views.record_download(store, user.username, job_id, f"verdicts.{fmt} (filtered)")
+    return Response(exports.to_bytes(table, fmt), media_type=exports.MEDIA_TYPES[fmt],
+                    headers={"Content-Disposition": f'attachment; filename="{job_id}-verdicts.{fmt}"'})
 
 
 @router.get("/{job_id}/verdicts/{shipment_id}", response_model=VerdictDetail)

@@ -7,16 +7,19 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from laborlens import exports
 from laborlens.api import auth
 from laborlens.api.auth import Principal
 from laborlens.api.deps import AnalystCtx, StoreDep
-from laborlens.review import QueueFilter, diff_results, list_runs, load_run_result, paginate, review_queue
+from laborlens.review import QueueFilter, diff_results, export_table, list_runs, load_run_result, paginate, review_queue
 from laborlens.service import review as uc
 
 router = APIRouter(prefix="/api", tags=["review queue, runs"])
-ROUTE_ROLES = {("GET", "/api/review/queue"): "viewer", ("POST", "/api/review/decisions"): "analyst",
+ROUTE_ROLES = {("GET", "/api/review/queue"): "viewer", ("GET", "/api/review/queue.{fmt}"): "viewer",
+               ("POST", "/api/review/decisions"): "analyst",
                ("POST", "/api/review/assign"): "analyst", ("GET", "/api/runs"): "viewer",
                ("POST", "/api/runs/{run_id}/name"): "analyst", ("GET", "/api/runs/{a}/diff/{b}"): "viewer",
                ("GET", "/api/search"): "viewer", ("GET", "/api/entities/{entity_id}"): "viewer"}
@@ -68,6 +71,16 @@ def get_queue(user: Viewer, store: StoreDep, flt: Annotated[QueueFilter, Depends
     p = paginate(review_queue(store, flt), page, per_page)
     return {"total": p.total, "page": p.page, "pages": p.pages, "per_page": p.per_page,
             "items": [it.to_dict() for it in p.rows]}
+
+
+@router.get("/review/queue.{fmt}", response_class=Response,
+            responses={200: {"content": {t: {} for t in exports.MEDIA_TYPES.values()}}})
+def get_queue_export(user: Viewer, store: StoreDep, fmt: Literal["csv", "xlsx"],
+                     flt: Annotated[QueueFilter, Depends(queue_filter)]) -> Response:
+    """Every queue row the filters admit (all pages) as CSV or XLSX; formula-like cells written as text."""
+    body = exports.to_bytes(export_table(review_queue(store, flt)), fmt)
+    return Response(body, media_type=exports.MEDIA_TYPES[fmt],
+                    headers={"Content-Disposition": f'attachment; filename="review-queue.{fmt}"'})
 
 
 @router.post("/review/decisions", status_code=201)

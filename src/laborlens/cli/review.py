@@ -89,12 +89,19 @@ def runs_name(run_id: str, name: Annotated[str, typer.Argument(help='the name ("
 
 
 def _load(ref: str):
-    from laborlens.review import load_result_file, load_run_result
+    from laborlens.errors import NotFound
+    from laborlens.review import list_runs, load_result_file, load_run_result
 
     p = Path(ref)
     if p.exists():
         return load_result_file(p)
-    return load_run_result(store(), ref)
+    st = store()
+    try:
+        return load_run_result(st, ref)
+    except NotFound as exc:
+        if not list_runs(st, 1):  # an empty store: say which one was read and how to fill it
+            raise NotFound(f"{exc}\n" + empty_store_hint("There are no runs at all")) from None
+        raise
 
 
 @runs_app.command("diff")

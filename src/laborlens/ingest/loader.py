@@ -79,17 +79,21 @@ def find_tables(directory: Path | str) -> dict[str, Path]:
     return {t: by_table[t][0] for t in TABLE_NAMES if t in by_table}
 
 
-def read_files(files: dict[str, Path], limits: Limits | None = None) -> dict[str, Table]:
-    """Read each table with the strict readers; every file's problems are reported together."""
+def read_files(files: dict[str, Path], limits: Limits | None = None,
+               on_read: Callable[[int], None] | None = None) -> dict[str, Table]:
+    """Read each table with the strict readers; every file's problems are reported together.
+    ``on_read(n)`` hears how many files are read so far."""
     tables: dict[str, Table] = {}
     errors: list[InputError] = []
-    for name, path in files.items():
+    for k, (name, path) in enumerate(files.items(), 1):
         try:
             tables[name] = read_table_full(path, SCHEMAS[name], limits=limits)
         except InputErrors as exc:
             errors.extend(exc.errors)
         except InputError as exc:
             errors.append(exc)
+        if on_read is not None:
+            on_read(k)
     if errors:
         raise InputErrors(errors)
     return tables

@@ -20,6 +20,7 @@ from laborlens.match.matcher import Matcher
 
 OUT_COLUMNS = ["id", "entity_id", "entity_name", "list", "score", "decision", "explanation"]
 CHUNK = 2000
+COUNT_EVERY = 250  # rows between count reports of best_many
 
 _worker_matcher: Matcher | None = None
 
@@ -40,15 +41,26 @@ def _best_chunk(rows: list[tuple[str, str, str]]) -> list:
 
 
 def best_many(matcher: Matcher, rows: list[tuple[str, str, str]], workers: int = 0,
-              parallel_from: int = 20_000) -> list:
-    """``matcher.best`` for many (name, country, address) rows, on every core when there are many."""
+              parallel_from: int = 20_000, on_count: Callable[[int, int], None] | None = None) -> list:
+    """``matcher.best`` for many (name, country, address) rows, on every core when there are many.
+    ``on_count(done, total)`` hears how many rows are answered, every few hundred rows and at the end."""
     workers = workers or os.cpu_count() or 1
     if workers <= 1 or len(rows) < parallel_from:
-        return [matcher.best(*r) for r in rows]
-    out: list = []
+        if on_count is None:
+            return [matcher.best(*r) for r in rows]
+        out = []
+        for i, r in enumerate(rows):
+            if i % COUNT_EVERY == 0:
+                on_count(i, len(rows))
+            out.append(matcher.best(*r))
+        on_count(len(rows), len(rows))
+        return out
+    out = []
     with ProcessPoolExecutor(workers, initializer=_init, initargs=(matcher,)) as pool:
         for chunk in pool.map(_best_chunk, list(_chunks(rows, CHUNK))):
             out.extend(chunk)
+            if on_count is not None:
+                on_count(len(out), len(rows))
     return out
 
 

@@ -11,21 +11,21 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from sqlalchemy import select
 
-from laborlens import jobs
 from laborlens.countries import iso2
 from laborlens.decisions import HumanDecision, latest_decisions
+from laborlens.exports import Table
 from laborlens.names.normalize import name_key
+from laborlens.paging import Page, paginate
 from laborlens.review.runs import RunRef, list_runs
 from laborlens.screen.result import ScreenResult
 from laborlens.store import Store
 from laborlens.store.models import ReviewAssignment
 
 Key = tuple[str, str, str]  # (name key, ISO-2 country or "", entity id)
-T = TypeVar("T")
 
 
 @dataclass(slots=True)
@@ -150,18 +150,22 @@ def items_of(run: RunRef, r: ScreenResult) -> list[QueueItem]:
 
 
 def review_queue(store: Store, flt: QueueFilter | None = None, limit_runs: int = 200) -> list[QueueItem]:
-    """Queue items newest evidence first (the newest run that found them), then the stronger match first."""
+    """Queue items newest evidence first (the newest run that found them), then the stronger match first.
+
+    A run's candidate matches come from its queue index (:mod:`laborlens.review.index`), not from parsing
+    its ``result.json`` on every request."""
+    from laborlens.review.index import out_dirs, run_items
+
     flt = flt or QueueFilter()
     with store.session() as s:
         decided = latest_decisions(s)
     assigned = latest_assignments(store)
     by_key: dict[Key, QueueItem] = {}
-    for run in list_runs(store, limit=limit_runs, done_only=True):  # newest first
-        try:
-            r = ScreenResult.from_json(jobs.load_result(store, run.id))
-        except Exception:  # noqa: BLE001 - a run whose result cannot be read must not hide the others
-            continue
-        for it in items_of(run, r):
+    runs = list_runs(store, limit=limit_runs, done_only=True)  # newest first
+    folders = out_dirs(store, [r.id for r in runs])
+    for run in runs:
+        folder = folders.get(run.id)
+        for it in run_items(store, run, folder) if folder is not None else ():
             seen = by_key.get(it.key)
             if seen is not None:
                 seen.runs += 1
@@ -175,6 +179,20 @@ def review_queue(store: Store, flt: QueueFilter | None = None, limit_runs: int =
     return items
 
 
+EXPORT_COLUMNS = ("party_id", "party_name", "country", "entity_id", "entity_name", "list_name", "edition",
+                  "severity", "score", "run_id", "run_name", "run_at", "runs", "importers", "sectors",
+                  "assignee", "decision", "explanation")
+
+
+def export_table(items: list[QueueItem], title: str = "review queue") -> Table:
+    """The queue rows given (every page of a filter), as an export table."""
+    rows = []
+    for it in items:
+        d = it.to_dict()
+        rows.append([", ".join(d[c]) if isinstance(d[c], list) else d[c] for c in EXPORT_COLUMNS])
+    return Table(EXPORT_COLUMNS, rows, frozenset({"score", "runs"}), title)
+
+
 def _ts(at: datetime) -> float:
     try:
         return at.timestamp()
@@ -182,28 +200,5 @@ def _ts(at: datetime) -> float:
         return 0.0
 
 
-@dataclass(frozen=True, slots=True)
-class Page(Generic[T]):
-    rows: list[T]
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def first(self) -> int:
-        return 0 if not self.total else (self.page - 1) * self.per_page + 1
-
-    @property
-    def last(self) -> int:
-        return min(self.total, self.page * self.per_page)
-
-
-def paginate(items: list[T], page: int = 1, per_page: int = 50) -> Page[T]:
-    per_page = max(1, min(per_page, 1000))
-    pages = max(1, -(-len(items) // per_page))
-    page = max(1, min(page, pages))
-    return Page(items[(page - 1) * per_page: page * per_page], page, per_page, len(items))
+__all__ = ["EXPORT_COLUMNS", "Page", "QueueFilter", "QueueItem", "export_table", "items_of", "latest_assignments",
+           "paginate", "review_queue"]

@@ -4,7 +4,7 @@ unreconciled volumes; each registered as a finding source (see :mod:`laborlens.s
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 
 from laborlens.decisions import Decisions
@@ -16,16 +16,19 @@ from laborlens.screen.result import SEVERITY
 from laborlens.screen.sources import ScreenInput, finding_source
 from laborlens.trace.graph import LinkColumns, as_columns
 
+COUNT_EVERY = 500  # parties between count reports
 
-def list_findings(parties: Sequence[Party], matcher: Matcher, decisions: Decisions | None = None
-                  ) -> list[Finding]:
-    """One finding per party whose name (or local-script name) matches a listed entity."""
+
+def list_findings(parties: Sequence[Party], matcher: Matcher, decisions: Decisions | None = None,
+                  on_count: Callable[[int, int], None] | None = None) -> list[Finding]:
+    """One finding per party whose name (or local-script name) matches a listed entity. ``on_count(done,
+    total)`` hears how many of the parties' names are matched so far."""
     from laborlens.match.engine import best_many
 
     decisions = decisions if decisions is not None else Decisions()
     out: list[Finding] = []
     rows = [(n, p.country, p.address) for p in parties for n in (p.name, p.name_local) if n and n.strip()]
-    answers = dict(zip(rows, best_many(matcher, rows), strict=False))
+    answers = dict(zip(rows, best_many(matcher, rows, on_count=on_count), strict=False))
     for p in parties:
         best = None
         for name in (p.name, p.name_local):
@@ -64,13 +67,16 @@ def list_findings(parties: Sequence[Party], matcher: Matcher, decisions: Decisio
     return out
 
 
-def xuar_findings(parties: Sequence[Party]) -> list[Finding]:
+def xuar_findings(parties: Sequence[Party], on_count: Callable[[int, int], None] | None = None
+                  ) -> list[Finding]:
     """A party is located in the XUAR by its address; a name alone ("Xinjiang ... Co.") counts fully only
     when there is no address, and is a review indicator when the address places the party elsewhere."""
     det = get_detector()
     detect = lru_cache(maxsize=100_000)(det.detect)  # addresses repeat (warehouses, parks, agents)
     out = []
-    for p in parties:
+    for k, p in enumerate(parties):
+        if on_count is not None and k % COUNT_EVERY == 0:
+            on_count(k, len(parties))
         addr_hit = detect(p.address, p.country) if p.address else None
         for field, text in (("address", p.address), ("name", p.name), ("name_local", p.name_local)):
             if not text:
@@ -93,6 +99,8 @@ def xuar_findings(parties: Sequence[Party]) -> list[Finding]:
                                {"field": field, "place": r.place, "name_zh": r.name_zh, "code": r.code,
                                 "level": r.level, "method": r.method, "confidence": r.confidence}))
             break
+    if on_count is not None:
+        on_count(len(parties), len(parties))
     return out
 
 
@@ -142,14 +150,15 @@ def party_severity(findings: Sequence[Finding]) -> dict[str, int]:
 @finding_source("lists", "matching party names against the watchlists")
 def _list_source(inp: ScreenInput) -> list[Finding]:
     engine = inp.options.get("engine")  # DuckDB or Spark score the names elsewhere (laborlens.engines)
-    if engine is not None:
+    if engine is not None:  # counts stay with the engine: the stage shows its label, then the findings
         return engine.party_findings(inp.parties, inp.matcher, inp.decisions)
-    return list_findings(inp.parties, inp.matcher, inp.decisions)
+    return list_findings(inp.parties, inp.matcher, inp.decisions,
+                         on_count=lambda done, total: inp.count(done, total, "names"))
 
 
 @finding_source("xuar", "locating parties (XUAR gazetteer)")
 def _xuar_source(inp: ScreenInput) -> list[Finding]:
-    return xuar_findings(inp.parties)
+    return xuar_findings(inp.parties, on_count=lambda done, total: inp.count(done, total, "parties"))
 
 
 @finding_source("goods", "checking goods against WRO scopes and the ILAB list")
@@ -161,7 +170,7 @@ def _goods_source(inp: ScreenInput) -> list[Finding]:
     return link_findings(inp.by_id, inp.links, edition, scopes, inp.shipments)
 
 
-@finding_source("mass_balance", "checking volumes (mass balance)")
+@finding_source("mass_balance", "recording unreconciled volumes as findings")
 def _mass_balance_source(inp: ScreenInput) -> list[Finding]:
     return [flag.to_finding() for flag in inp.mass_balance.flags] if inp.mass_balance else []
 

@@ -21,7 +21,8 @@ from laborlens.match.matcher import Matcher
 from laborlens.model import Finding, Link, Party, Shipment
 from laborlens.screen.findings import party_severity
 from laborlens.screen.result import MAX_DETAILED, ScreenResult, Verdict
-from laborlens.screen.sources import FindingSource, ScreenInput, collect_findings
+from laborlens.screen.sources import FindingSource, ScreenInput, collect_findings, default_sources
+from laborlens.screen.stages import Stages, as_stages
 from laborlens.screen.verdicts import ShipmentEvidence, decide, good_indicators
 from laborlens.trace import LinkColumns, MaterialMap, SupplyGraph, mass_balance
 
@@ -31,45 +32,59 @@ VERDICT_COLUMNS = ("shipment_id", "verdict", "path", "reasons", "priority_sector
                    "untraced_parties", "tier", "tainted_party_id", "material", "sector", "wro_scope",
                    "tiers_traced")
 DETAIL_ALL = 2000  # up to this many shipments, every one gets its full upstream list (tier maps in the UI)
-
-
-def _noop(_f: float, _m: str) -> None:
-    pass
+VERDICT_COUNT_EVERY = 500  # shipments between count reports
 
 
 def screen_tables(parties: Sequence[Party], links: Sequence[Link] | LinkColumns,
                   shipments: Sequence[Shipment], matcher: Matcher, decisions: dict | None = None,
-                  material_map: MaterialMap | None = None, progress: Progress | None = None,
+                  material_map: MaterialMap | None = None, progress: Progress | Stages | None = None,
                   sources: Sequence[FindingSource] | None = None, options: dict | None = None,
                   engine=None) -> ScreenResult:
     """Findings from every source (:mod:`laborlens.screen.sources`), traced upstream, then verdicts by
     :func:`laborlens.screen.verdicts.decide`. ``engine`` (:mod:`laborlens.engines`) may run the list
     matching and the graph searches elsewhere (DuckDB, Spark); everything from the traced results to the verdicts
-    is this function's, for every engine."""
-    progress = progress or _noop
+    is this function's, for every engine. ``progress`` follows its stages (:mod:`laborlens.screen.stages`):
+    mass balance, each finding source, tracing, verdicts."""
+    st = as_stages(progress)
+    chosen = default_sources() if sources is None else list(sources)
+    st.plan(plan_of(chosen)[3:-1])
     build = engine.graph if engine is not None else SupplyGraph.build
     mmap = material_map or MaterialMap.default()
     by_id = {p.id: p for p in parties}
+    st.start("volumes", total=len(links), unit="links")
     mb = mass_balance(links, shipments, material_map=mmap)
+    st.end(note=f"{len(mb.flags):,} flagged")
     opts = {**(options or {}), "engine": engine} if engine is not None else (options or {})
     inp = ScreenInput(parties, by_id, links, shipments, matcher, decisions, mmap, mb, opts)  # type: ignore[arg-type]
-    findings = collect_findings(inp, sources, progress, (0.05, 0.55))
+    findings = collect_findings(inp, chosen, st)
     sev = party_severity(findings)
-    progress(0.6, "tracing every shipment upstream")
+    grave = {k: v for k, v in sev.items() if v >= 2}
+    ilab_parties = sorted({f.party_id for f in findings if f.rule == "ilab_good"})
+    # steps: build the graph, then one search per question (worst finding, presumptive parties, untraced
+    # tiers, ILAB parties when there are any, and the material-blind graph when a grave finding exists)
+    steps = 4 + bool(ilab_parties) + 2 * bool(grave)
+    st.start("trace", f"tracing {len(shipments):,} shipments upstream", total=steps, unit="steps")
     graph = build(by_id.keys(), links, shipments, mmap)
+    st.update(1)
     # The worst finding per shipment over every severity (one search per level), and the full list of
     # tainted upstream parties only for presumption-level parties: review findings touch much of a chain,
     # and listing each of them per shipment would grow quadratically.
     traced = graph.trace(sev, detail=False)
-    grave = {k: v for k, v in sev.items() if v >= 2}
+    st.update(2)
     presumptive = graph.trace(grave, detail=True)
+    st.update(3)
     nearest_untraced = graph.trace(dict.fromkeys(_untraced_parties(links, shipments, mmap), 1), detail=False)
-    ilab_parties = sorted({f.party_id for f in findings if f.rule == "ilab_good"})
+    st.update(4)
     nearest_ilab = graph.trace(dict.fromkeys(ilab_parties, 1), detail=False) if ilab_parties else None
+    st.update(4 + bool(ilab_parties))
     # A listed or XUAR party linked upstream through materials the input map does not connect is never
     # dropped: the same search with every material allowed to feed every other finds it for review.
-    any_route = _material_blind(by_id.keys(), links, shipments, build).trace(grave, detail=False) \
-        if grave else None
+    any_route = None
+    if grave:
+        blind = _material_blind(by_id.keys(), links, shipments, build)
+        st.update(steps - 1)
+        any_route = blind.trace(grave, detail=False)
+    st.end()
     # small runs: every shipment gets its full upstream list; large runs fill the shown ones afterwards
     detailed = len(shipments) <= DETAIL_ALL
     by_party: dict[str, list[Finding]] = defaultdict(list)
@@ -83,8 +98,10 @@ def screen_tables(parties: Sequence[Party], links: Sequence[Link] | LinkColumns,
         return p.name if p is not None else pid
 
     verdicts: list[Verdict] = []
-    progress(0.8, "writing verdicts")
+    st.start("verdicts", total=len(shipments), unit="shipments")
     for k, s in enumerate(shipments):
+        if k % VERDICT_COUNT_EVERY == 0:
+            st.update(k)
         up = graph.upstream(s.id) if detailed else None
         if up is not None:
             ilab = tuple(p for p in (s.exporter_id, *(p for p, _t in up.parties)) if p in ilab_set)
@@ -103,6 +120,10 @@ def screen_tables(parties: Sequence[Party], links: Sequence[Link] | LinkColumns,
             up = graph.upstream(v.shipment_id)
             v.upstream = up.count
             v.upstream_parties = [list(x) for x in up.parties[:200]]
+    tally = dict.fromkeys(("presumption", "review", "clear"), 0)
+    for decided in verdicts:
+        tally[decided.verdict] += 1
+    st.end(note=", ".join(f"{n:,} {word}" for word, n in tally.items()))
     lists = sorted({(e.list_name, e.edition) for e in matcher.entries})
     return ScreenResult(by_id, links if isinstance(links, LinkColumns) else list(links), list(shipments),
                         findings, verdicts,
@@ -141,22 +162,26 @@ def _untraced_parties(links: Sequence[Link] | LinkColumns, shipments: Sequence[S
 OUTPUT_NAMES = ("verdicts.csv", "findings.jsonl", "result.json", "report.html", "report.pdf")
 
 
-def write_outputs(result: ScreenResult, out_dir: Path, html: bool = True, pdf: bool = True) -> dict[str, Path]:
+def write_outputs(result: ScreenResult, out_dir: Path, html: bool = True, pdf: bool = True,
+                  on_file: Callable[[int, str], None] | None = None) -> dict[str, Path]:
     """Write every output into a staging folder beside ``out_dir`` and swap it in whole (a crash leaves the
     previous outputs as they were, never new verdicts beside an old report). A folder holding other files
-    is refused, not replaced."""
+    is refused, not replaced. ``on_file(n, name)`` hears each file written (n so far)."""
     out_dir = Path(out_dir)
     with staged_dir(out_dir, replaces={*OUTPUT_NAMES, *(f".{n}.partial" for n in OUTPUT_NAMES)}) as tmp:
-        names = _write_files(result, tmp, html, pdf)
+        names = _write_files(result, tmp, html, pdf, on_file)
     return {n: out_dir / n for n in names}
 
 
-def _write_files(result: ScreenResult, out_dir: Path, html: bool, pdf: bool) -> list[str]:
+def _write_files(result: ScreenResult, out_dir: Path, html: bool, pdf: bool,
+                 on_file: Callable[[int, str], None] | None = None) -> list[str]:
     paths: list[str] = []
 
     def put(name: str, write: Callable[[Path], object]) -> None:
         write(out_dir / name)
         paths.append(name)
+        if on_file is not None:
+            on_file(len(paths), name)
 
     def verdicts_csv(p: Path) -> None:
         def yes(x: object) -> str:
@@ -200,27 +225,51 @@ def to_json(result: ScreenResult) -> dict:
     return result.to_json()
 
 
-def screen_dir(data_dir: Path, out_dir: Path, settings=None, progress: Progress | None = None,
+def plan_of(sources: Sequence[FindingSource]) -> list[str | tuple[str, str]]:
+    """The stages of a run of :func:`screen_dir` with these finding sources, in order."""
+    return ["read", "validate", "prepare", "volumes", *((src.name, src.message) for src in sources), "trace",
+            "verdicts", "write"]
+
+
+def screen_dir(data_dir: Path, out_dir: Path, settings=None, progress: Progress | Stages | None = None,
                pdf: bool = False, html: bool = True, bom: Path | None = None, engine=None) -> dict:
-    """Screen the files in ``data_dir`` against the store's current lists and analyst decisions."""
+    """Screen the files in ``data_dir`` against the store's current lists and analyst decisions.
+    ``progress`` follows the run's stages (:mod:`laborlens.screen.stages`), from reading the files to
+    writing the evidence pack."""
     from laborlens.decisions import latest_decisions
-    from laborlens.ingest import load_tables
+    from laborlens.errors import InputErrors
+    from laborlens.ingest.loader import find_tables, read_files
+    from laborlens.ingest.validate import validate_tables
     from laborlens.match.service import matcher_for_store
     from laborlens.settings import load_settings
     from laborlens.store import open_store
 
-    progress = progress or _noop
+    st = as_stages(progress)
+    st.plan(plan_of(default_sources()))
     settings = settings or load_settings()
     store = open_store(settings)
-    progress(0.01, "reading input files")
-    parties, links, shipments = load_tables(Path(data_dir))
+    files = find_tables(Path(data_dir))
+    st.start("read", total=len(files), unit="files")
+    tables = read_files(files, on_read=st.update)
+    rows = sum(len(t.rows) for t in tables.values())
+    st.end(note=", ".join(f"{len(t.rows):,} {name}" for name, t in tables.items()))
+    st.start("validate", total=rows, unit="rows")
+    v = validate_tables(tables.get("parties"), tables.get("links"), tables.get("shipments"))
+    if v.errors:
+        raise InputErrors(v.errors)
+    parties, links, shipments = v.parties, v.links, v.shipments
+    st.start("prepare")
     matcher = matcher_for_store(store)
     with store.session() as s:
         decisions = latest_decisions(s)
+    st.end(note=f"{len(matcher.entries):,} list entries, {len(decisions):,} decisions")
     mmap = MaterialMap.default().with_bom(bom) if bom else None
-    result = screen_tables(parties, links, shipments, matcher, decisions, mmap, progress,
+    result = screen_tables(parties, links, shipments, matcher, decisions, mmap, st,
                            options={"store": store, "settings": settings}, engine=engine)
-    progress(0.9, "writing the evidence pack")
-    write_outputs(result, Path(out_dir), html=html, pdf=pdf)
-    progress(1.0, "done")
+    names = [n for n in OUTPUT_NAMES if n not in (("report.html",) if not html else ())
+             and n not in (("report.pdf",) if not pdf else ())]
+    st.start("write", total=len(names), unit="files")
+    write_outputs(result, Path(out_dir), html=html, pdf=pdf, on_file=lambda k, _name: st.update(k))
+    st.end(note=", ".join(names))
+    st.finish()
     return result.summary()

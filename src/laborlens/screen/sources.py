@@ -33,6 +33,7 @@ from typing import Any
 from laborlens.decisions import Decisions
 from laborlens.match.matcher import Matcher
 from laborlens.model import Finding, Link, Party, Shipment
+from laborlens.screen.stages import Stages, as_stages
 from laborlens.trace import LinkColumns, MaterialMap
 from laborlens.trace.massbalance import MassBalanceReport
 
@@ -51,6 +52,12 @@ class ScreenInput:
     material_map: MaterialMap | None = None
     mass_balance: MassBalanceReport | None = None
     options: Mapping[str, Any] = field(default_factory=dict)
+    stages: Stages | None = None  # the run's stages: a source may report its count (done, total, unit)
+
+    def count(self, done: int, total: int, unit: str) -> None:
+        """Report the running source's progress (``done`` of ``total`` ``unit``); a no-op without stages."""
+        if self.stages is not None:
+            self.stages.update(done, total, unit)
 
 
 FindingFn = Callable[[ScreenInput], Iterable[Finding]]
@@ -88,17 +95,21 @@ def default_sources() -> list[FindingSource]:
 def collect_findings(
     inp: ScreenInput,
     sources: Sequence[FindingSource] | None = None,
-    progress: Callable[[float, str], None] | None = None,
+    progress: Callable[[float, str], None] | Stages | None = None,
     span: tuple[float, float] = (0.05, 0.5),
 ) -> list[Finding]:
-    """Run every source in turn; progress moves across ``span`` as the sources finish."""
+    """Run every source in turn, each a stage of its own (:mod:`laborlens.screen.stages`) that ends with
+    the number of findings it made. ``span`` is kept for callers of the old signature and unused."""
     chosen = default_sources() if sources is None else list(sources)
+    stages = as_stages(progress)
+    inp.stages = stages
+    stages.plan([(src.name, src.message) for src in chosen])
     out: list[Finding] = []
-    lo, hi = span
-    for k, src in enumerate(chosen):
-        if progress:
-            progress(lo + (hi - lo) * k / max(len(chosen), 1), src.message)
-        out.extend(src.run(inp))
+    for src in chosen:
+        stages.start(src.name, src.message)
+        found = list(src.run(inp))
+        out.extend(found)
+        stages.end(note=f"{len(found):,} finding{'' if len(found) == 1 else 's'}")
     return out
 
 

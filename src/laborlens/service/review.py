@@ -122,4 +122,7 @@ def record_run(ctx: Context, data_dir: str, out_dir: str, summary: dict, name: s
             s.add(RunName(job_id=job_id, name=name, named_at=ctx.clock.now(), actor=who.username))
         audit.record(s, who.username, "run.record", job_id, {"name": name, "counts": {
             k: summary.get(k) for k in ("shipments", "presumption", "review", "clear")}})
+    from laborlens.review.index import index_run
+
+    index_run(ctx.store, job_id)  # the review queue reads this run's matches from its index
     return job_id

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Form, Path, Request
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from starlette.responses import Response
 
 from laborlens import decisions, jobs
@@ -12,13 +13,16 @@ from laborlens.api import auth, results, views
 from laborlens.api.auth import Principal
 from laborlens.api.deps import SessionDep, SettingsDep, StoreDep
 from laborlens.names.normalize import name_key
+from laborlens.paging import MAX_PER_PAGE
+from laborlens.screen import browse
 from laborlens.web.render import flash, redirect, render, safe_next
 
 router = APIRouter()
 Viewer = Annotated[Principal, Depends(auth.viewer)]
 Analyst = Annotated[Principal, Depends(auth.analyst)]
 JobId = Annotated[str, Path(pattern=r"^[0-9a-f]{16}$")]
-TABLE_ROWS = 5000  # rows rendered in the results table; the API and verdicts.csv have them all
+PER_PAGE = 50  # rows per page of the results table unless the URL says otherwise
+PER_PAGE_CHOICES = (25, 50, 100, 200, 500)
 
 
 @router.get("/upload")
@@ -33,14 +37,46 @@ async def upload(request: Request, user: Analyst, settings: SettingsDep) -> Resp
 
 
 @router.get("/jobs/{job_id}")
-def job_page(request: Request, user: Viewer, job_id: JobId, store: StoreDep) -> Response:
+def job_page(request: Request, user: Viewer, job_id: JobId, store: StoreDep,
+             verdict: Annotated[str, Query(pattern="^(|presumption|review|clear)$")] = "",
+             importer: Annotated[str, Query(max_length=200)] = "",
+             flag: Annotated[list[str] | None, Query(max_length=len(browse.FLAGS))] = None,
+             rule: Annotated[str, Query(max_length=50)] = "",
+             q: Annotated[str, Query(max_length=200)] = "",
+             sort: Annotated[str, Query(pattern="^(" + "|".join(browse.SORTS) + ")$")] = "verdict",
+             desc: bool = False,
+             page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+             per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE)] = PER_PAGE,
+             format: Annotated[str, Query(pattern="^(html|csv|xlsx)$")] = "html") -> Response:  # noqa: A002
+    """The run's results, filtered, sorted and paged on the server: every filter is a GET parameter, so a
+    URL shows the same rows to whoever opens it; ``format=csv|xlsx`` exports every row of the filter."""
     job = jobs.get_job(store, job_id)
     if not job.done:
-        return render(request, "job_running.html", active="dashboard", job=job)
-    result = jobs.load_result(store, job_id)
-    page = results.filter_verdicts(result, limit=TABLE_ROWS)
-    return render(request, "job.html", active="dashboard", job=job, summary=result.get("summary") or {},
-                  page=page, mass_balance=result.get("mass_balance") or [])
+        return render(request, "job_running.html", active="dashboard", job=job,
+                      stages=job.summary.get("stages") or [])
+    flt = browse.VerdictFilter.of(verdict, importer, flag or [], rule, q, sort, desc)
+    raw = jobs.load_result(store, job_id)
+    result = results.as_result(raw)
+    if format != "html":
+        from laborlens.web.pages_review import export
+
+        views.record_download(store, user.username, job_id, f"verdicts.{format} (filtered)")
+        return export(browse.export_table(result, flt), format, f"{job_id}-verdicts")
+    vp = browse.verdict_page(result, flt, page, per_page)
+
+    def url(page_no: int = 1, **override: object) -> str:
+        """This page's URL with the filter (changed by ``override``), the page size and page ``page_no``."""
+        params = flt.params(**override)
+        if vp.page.per_page != PER_PAGE:
+            params.append(("per_page", str(vp.page.per_page)))
+        if page_no > 1:
+            params.append(("page", str(page_no)))
+        return f"/jobs/{job_id}" + ("?" + urlencode(params) if params else "")
+
+    return render(request, "job.html", active="dashboard", job=job, summary=raw.get("summary") or {},
+                  vp=vp, p=vp.page, flt=flt, url=url, flags=browse.FLAGS, per_page_choices=PER_PAGE_CHOICES,
+                  default_per_page=PER_PAGE, mass_balance=raw.get("mass_balance") or [],
+                  party_name=result.party_name, stages=job.summary.get("stages") or [])
 
 
 @router.get("/jobs/{job_id}/shipments/{shipment_id}")

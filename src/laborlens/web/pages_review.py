@@ -13,16 +13,17 @@ from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from sqlalchemy import select
 from starlette.responses import Response
 
-from laborlens import csvout
+from laborlens import csvout, exports
 from laborlens.api import auth
 from laborlens.api.auth import Principal
 from laborlens.api.deps import AnalystCtx, StoreDep
-from laborlens.csvout import safe_cell
 from laborlens.errors import InputError
+from laborlens.exports import Table
 from laborlens.review import (
     QueueFilter,
     QueueItem,
     diff_results,
+    export_table,
     list_runs,
     load_run_result,
     paginate,
@@ -40,9 +41,6 @@ ROUTE_ROLES = {("GET", "/review"): "viewer", ("POST", "/review/decide"): "analys
                ("POST", "/check/batch"): "viewer"}
 Viewer = Annotated[Principal, Depends(auth.viewer)]
 Analyst = Annotated[Principal, Depends(auth.analyst)]
-EXPORT_COLUMNS = ("party_id", "party_name", "country", "entity_id", "entity_name", "list_name", "edition",
-                  "severity", "score", "run_id", "run_name", "run_at", "runs", "importers", "sectors",
-                  "assignee", "decision", "explanation")
 
 
 def _subject_value(it: QueueItem) -> str:
@@ -61,37 +59,10 @@ def _subjects(values: list[str]) -> list[uc.Subject]:
     return out
 
 
-def _export_rows(items: list[QueueItem]) -> list[list[str]]:
-    rows = []
-    for it in items:
-        d = it.to_dict()
-        rows.append([", ".join(d[c]) if isinstance(d[c], list) else str(d[c]) for c in EXPORT_COLUMNS])
-    return rows
-
-
-def export(items: list[QueueItem], fmt: str, stem: str) -> Response:
-    """The rows the filters show (every page), as CSV or XLSX."""
-    rows = _export_rows(items)
-    if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        wb = Workbook()
-        ws = wb.active
-        ws.title = "review queue"
-        ws.append(list(EXPORT_COLUMNS))
-        for r in rows:
-            ws.append([safe_cell(c) for c in r])  # a screened name like "=HYPERLINK(...)" stays text
-        buf = io.BytesIO()
-        wb.save(buf)
-        disposition = f'attachment; filename="{stem}.xlsx"'
-        return Response(buf.getvalue(), headers={"Content-Disposition": disposition},
-                        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    buf_s = io.StringIO()
-    w = csvout.writer(buf_s)
-    w.writerow(EXPORT_COLUMNS)
-    w.writerows(rows)
-    return Response(buf_s.getvalue(), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{stem}.csv"'})
+def export(table: Table, fmt: str, stem: str) -> Response:
+    """An export table (the rows a filter shows, every page) as a CSV or XLSX download."""
+    return Response(exports.to_bytes(table, fmt), media_type=exports.MEDIA_TYPES[fmt],
+                    headers={"Content-Disposition": f'attachment; filename="{stem}.{fmt}"'})
 
 
 @router.get("/review")
@@ -108,7 +79,7 @@ def review_page(request: Request, user: Viewer, store: StoreDep,
     flt = QueueFilter(rule, list, sector, importer, assignee, decided)
     items = review_queue(store, flt)
     if format != "html":
-        return export(items, format, "review-queue")
+        return export(export_table(items), format, "review-queue")
     params = {k: v for k, v in (("rule", rule), ("list", list), ("sector", sector), ("importer", importer),
                                 ("assignee", assignee), ("decided", "true" if decided else "")) if v}
     with store.session() as s:

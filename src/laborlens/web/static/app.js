@@ -1,4 +1,4 @@
-// laborlens pages: table filter/sort/search, upload with progress, job polling. No dependencies.
+// laborlens pages: results filters, upload with progress, job polling by stage. No dependencies.
 (function () {
   "use strict";
 
@@ -12,50 +12,12 @@
     });
   });
 
-  // ---- verdict table: filter by verdict, search, sort --------------------------------------------
-  var table = $("#verdicts");
-  if (table) {
-    var tbody = table.tBodies[0];
-    var rows = $all("tr", tbody);
-    var filter = "";
-    var search = $("#verdict-search");
-    var shown = $("#verdict-shown");
-    var apply = function () {
-      var q = (search.value || "").trim().toLowerCase();
-      var n = 0;
-      rows.forEach(function (tr) {
-        var ok = (!filter || tr.getAttribute("data-verdict") === filter) &&
-          (!q || tr.textContent.toLowerCase().indexOf(q) !== -1);
-        tr.hidden = !ok;
-        if (ok) { n += 1; }
-      });
-      shown.textContent = n + " of " + rows.length + " shown";
-    };
-    $all("[data-filter]").forEach(function (b) {
-      b.addEventListener("click", function () {
-        filter = b.getAttribute("data-filter");
-        $all("[data-filter]").forEach(function (o) { o.setAttribute("aria-pressed", String(o === b)); });
-        apply();
-      });
+  // ---- results filters: a changed select or checkbox applies at once (the form works without this too)
+  var filters = $("#verdict-filters");
+  if (filters) {
+    $all("select, input[type=checkbox]", filters).forEach(function (el) {
+      el.addEventListener("change", function () { filters.requestSubmit ? filters.requestSubmit() : filters.submit(); });
     });
-    search.addEventListener("input", apply);
-    $all("th button[data-sort]", table).forEach(function (btn, col) {
-      btn.addEventListener("click", function () {
-        var kind = btn.getAttribute("data-sort");
-        var dir = btn.getAttribute("aria-sort") === "ascending" ? -1 : 1;
-        $all("th button[data-sort]", table).forEach(function (o) { o.removeAttribute("aria-sort"); });
-        btn.setAttribute("aria-sort", dir === 1 ? "ascending" : "descending");
-        var idx = btn.closest("th").cellIndex;
-        rows.sort(function (a, b) {
-          var x = a.cells[idx].getAttribute("data-value") || "";
-          var y = b.cells[idx].getAttribute("data-value") || "";
-          if (kind === "num" || kind === "rank") { return dir * (parseFloat(x) - parseFloat(y)); }
-          return dir * x.localeCompare(y, undefined, { numeric: true, sensitivity: "base" });
-        });
-        rows.forEach(function (tr) { tbody.appendChild(tr); });
-      });
-    });
-    apply();
   }
 
   // ---- job progress -----------------------------------------------------------------------------
@@ -63,7 +25,27 @@
     bar.style.width = Math.round(Math.max(0, Math.min(1, fraction)) * 100) + "%";
   }
 
-  function pollJob(id, bar, text, onDone, onFail) {
+  // the job's stages as the runner stores them (summary.stages): done, running (with its count), planned
+  function showStages(list, stages) {
+    if (!list || !stages) { return; }
+    list.textContent = "";
+    stages.forEach(function (st) {
+      var li = document.createElement("li");
+      li.className = st.state;
+      li.setAttribute("data-stage", st.key);
+      var label = document.createElement("span");
+      label.textContent = st.label;
+      var n = document.createElement("span");
+      n.className = "stage-n";
+      var count = st.total ? st.done.toLocaleString() + " of " + st.total.toLocaleString() + " " + st.unit : "";
+      n.textContent = count + (st.note ? (count ? " · " : "") + st.note : "");
+      li.appendChild(label);
+      li.appendChild(n);
+      list.appendChild(li);
+    });
+  }
+
+  function pollJob(id, bar, text, onDone, onFail, list) {
     var tick = function () {
       fetch("/api/jobs/" + encodeURIComponent(id), { credentials: "same-origin", headers: { "Accept": "application/json" } })
         .then(function (r) { return r.json().then(function (body) { return { ok: r.ok, body: body }; }); })
@@ -72,6 +54,7 @@
           var job = res.body;
           setBar(bar, job.progress);
           text.textContent = (job.message || job.status) + " · " + Math.round(job.progress * 100) + "%";
+          showStages(list, (job.summary || {}).stages);
           if (job.status === "done") { onDone(job); }
           else if (job.status === "failed") { onFail(job.message); }
           else { setTimeout(tick, 800); }
@@ -87,7 +70,7 @@
     setBar(jbar, parseFloat(jbar.getAttribute("data-progress") || "0"));
     pollJob(running.getAttribute("data-job"), jbar, $("#job-text"),
       function () { window.location.reload(); },
-      function () { window.location.reload(); });
+      function () { window.location.reload(); }, $("#job-stages"));
   }
 
   // ---- upload with progress ---------------------------------------------------------------------
@@ -129,7 +112,7 @@
         setBar(bar, 0);
         pollJob(body.id, bar, text,
           function () { window.location.href = "/jobs/" + encodeURIComponent(body.id); },
-          function (message) { fail("Screening failed: " + message); });
+          function (message) { fail("Screening failed: " + message); }, $("#upload-stages"));
       });
       xhr.addEventListener("error", function () { fail("The upload was interrupted; check the connection and try again."); });
       xhr.send(new FormData(form));
