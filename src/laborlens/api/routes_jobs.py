@@ -41,8 +41,10 @@ async def start_job(user: Analyst, request: Request, settings: SettingsDep) -> d
 
 @router.get("/{job_id}", response_model=JobOut)
 def get_job(user: Viewer, job_id: JobId, store: StoreDep) -> dict:
-    """Status (``queued``, ``running``, ``done``, ``failed``), progress (0..1), message and, once done, the
-    summary: verdict counts and the list editions screened against."""
+    """Status (``queued``, ``running``, ``done``, ``failed``), progress (0..1), message (the running stage
+    and its count) and the summary: ``summary.stages`` lists the pipeline's stages in order (key, label,
+    done, total, unit, state done/running/planned, seconds, note) while the job runs and after; once done
+    the summary also has the verdict counts and the list editions screened against."""
     return jobs.get_job(store, job_id).to_dict()
 
 
