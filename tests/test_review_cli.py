@@ -14,6 +14,9 @@ def test_empty_store_says_where_it_looked_and_how_to_load(cli, home):
         assert r.exit_code == 0, r.output
         flat = " ".join(r.output.split())
         assert f"LABORLENS_HOME={home}" in flat and "laborlens demo" in flat and "laborlens load DIR" in flat
+    r = cli("runs", "diff", "a", "b")  # an error, and on an empty store it says which store it read
+    flat = " ".join(r.output.split())
+    assert r.exit_code == 2 and "no run 'a'" in flat and f"LABORLENS_HOME={home}" in flat
 
 
 def test_screen_name_records_a_run_and_diff_compares(cli, tmp_path):
