@@ -8,8 +8,10 @@ the tables in memory to the verdicts (the Spark session's start is excluded and 
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -66,33 +68,53 @@ def _one(task: str, engine: str, n: int, work: Path) -> dict:
             "clear": s["clear"]}
 
 
-def measure(task: str, engine: str, n: int, work: Path, timeout: float = 4 * 3600) -> dict:
-    """Run :func:`_one` in a child process; peak memory is the largest sum of RSS over its process tree."""
+def measure(task: str, engine: str, n: int, work: Path, timeout: float = 4 * 3600,
+            max_mib: int | None = None) -> dict:
+    """Run :func:`_one` in a child process; peak memory is the largest sum of RSS over its process tree.
+    A run whose tree goes over ``max_mib`` is stopped and reported as such (so a run that cannot fit
+    does not push other work on the machine out of memory)."""
     import psutil
 
+    if task == "screen" and engine == "duckdb":  # its input files, written beforehand, untimed and unmeasured
+        subprocess.run([sys.executable, "-m", "laborlens.engines.bench_scale", "prepare", engine, str(n),
+                        str(work)], check=True, stdout=subprocess.DEVNULL, timeout=timeout)
     proc = subprocess.Popen([sys.executable, "-m", "laborlens.engines.bench_scale", task, engine, str(n),
                              str(work)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    me, peak, t0 = psutil.Process(proc.pid), 0, time.monotonic()
+    me, peak, t0, why = psutil.Process(proc.pid), 0, time.monotonic(), ""
+    loads: list[float] = []
     while proc.poll() is None:
+        if len(loads) * 5 < time.monotonic() - t0:
+            loads.append(os.getloadavg()[0])
         try:
             tree = [me, *me.children(recursive=True)]
             peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
         except psutil.Error:
             pass
-        if time.monotonic() - t0 > timeout:
-            proc.kill()
+        if time.monotonic() - t0 > timeout and not why:
+            why = f"stopped after {timeout:.0f} s"
+        if max_mib and peak > max_mib * 2**20 and not why:
+            why = f"stopped over {max_mib} MiB"
+        if why:
+            for p in [*me.children(recursive=True), me]:
+                with contextlib.suppress(psutil.Error):
+                    p.kill()
         time.sleep(0.2)
     out = proc.stdout.read() if proc.stdout else ""
     line = next((x for x in reversed(out.splitlines()) if x.startswith("{")), "")
-    row = {"task": task, "engine": engine, "size": n, "peak_mib": round(peak / 2**20)}
+    row = {"task": task, "engine": engine, "size": n, "peak_mib": round(peak / 2**20),
+           "elapsed_s": round(time.monotonic() - t0, 1),
+           "load_avg": round(sum(loads) / len(loads), 2) if loads else ""}
     if proc.returncode != 0 or not line:
-        return {**row, "seconds": None, "error": f"exit {proc.returncode}"}
+        return {**row, "seconds": None, "error": why or f"exit {proc.returncode}"}
     return {**row, **json.loads(line)}
 
 
 def run(max_names: int = NAME_SIZES[-1], max_links: int = LINK_SIZES[-1], engines: Sequence[str] = ENGINES,
         out_dir: Path = Path("bench-scale"), progress: Callable[[dict], None] | None = None,
-        name_sizes: Sequence[int] = NAME_SIZES, link_sizes: Sequence[int] = LINK_SIZES) -> list[dict]:
+        name_sizes: Sequence[int] = NAME_SIZES, link_sizes: Sequence[int] = LINK_SIZES,
+        max_mib: int | None = None, merge: bool = False, timeout: float = 4 * 3600) -> list[dict]:
+    """Every (task, size, engine) in turn. ``merge`` keeps the rows of an earlier ``scale.csv`` in
+    ``out_dir`` that this run does not measure again (runs done one at a time make one table)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     rows: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="laborlens-bench-") as tmp:
@@ -100,27 +122,61 @@ def run(max_names: int = NAME_SIZES[-1], max_links: int = LINK_SIZES[-1], engine
                [("screen", n) for n in link_sizes if n <= max_links]
         for task, n in plan:
             for engine in engines:
-                row = measure(task, engine, n, Path(tmp))
+                row = measure(task, engine, n, Path(tmp), timeout=timeout, max_mib=max_mib)
                 rows.append(row)
                 if progress:
                     progress(row)
-    write(rows, out_dir)
+                if merge:  # after each measurement: a long series interrupted keeps what it measured
+                    write(_merged(read(out_dir), rows), out_dir)
+    write(_merged(read(out_dir), rows) if merge else rows, out_dir)
     return rows
 
 
+_COLS = ["task", "engine", "size", "seconds", "startup_s", "peak_mib", "elapsed_s", "presumption", "review",
+         "clear", "error", "load_avg"]
+
+
+def read(out_dir: Path) -> list[dict]:
+    """The rows of an earlier ``scale.csv`` (numbers as numbers), or none."""
+    path = out_dir / "scale.csv"
+    if not path.exists():
+        return []
+    rows = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        for r in csv.DictReader(fh):
+            row: dict = {k: v for k, v in r.items() if v not in ("", None)}
+            for k in ("size", "peak_mib", "presumption", "review", "clear"):
+                if k in row:
+                    row[k] = int(float(row[k]))
+            for k in ("seconds", "startup_s", "elapsed_s"):
+                if k in row:
+                    row[k] = float(row[k])
+            row.setdefault("seconds", None)
+            rows.append(row)
+    return rows
+
+
+def _merged(old: list[dict], new: list[dict]) -> list[dict]:
+    key = {(r["task"], r["engine"], int(r["size"])): r for r in old}
+    key.update({(r["task"], r["engine"], int(r["size"])): r for r in new})
+    order = {"local": 0, "duckdb": 1, "spark": 2}
+    return sorted(key.values(), key=lambda r: (r["task"] != "match", int(r["size"]), order.get(r["engine"], 9)))
+
+
 def write(rows: list[dict], out_dir: Path) -> dict[str, Path]:
-    cols = ["task", "engine", "size", "seconds", "startup_s", "peak_mib", "presumption", "review", "clear",
-            "error"]
+    cols = _COLS
     with (out_dir / "scale.csv").open("w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=cols, extrasaction="ignore")
         w.writeheader()
         w.writerows(rows)
-    md = ["| task | engine | size | seconds | µs per item | peak MiB |", "|---|---|---:|---:|---:|---:|"]
+    md = ["| task | engine | size | seconds | µs per item | peak MiB | load avg | note |",
+          "|---|---|---:|---:|---:|---:|---:|---|"]
     for r in rows:
         sec = r.get("seconds")
         secs = "—" if sec is None else f"{sec:.1f}"
         per = "—" if sec is None else f"{sec / r['size'] * 1e6:.1f}"
-        md.append(f"| {r['task']} | {r['engine']} | {r['size']:,} | {secs} | {per} | {r['peak_mib']} |")
+        md.append(f"| {r['task']} | {r['engine']} | {r['size']:,} | {secs} | {per} | {r['peak_mib']} | "
+                  f"{r.get('load_avg', '')} | {r.get('error', '')} |")
     (out_dir / "scale.md").write_text("\n".join(md) + "\n", encoding="utf-8")
     _plot(rows, out_dir)
     return {k: out_dir / k for k in ("scale.csv", "scale.md", "scale.png", "scale.svg")}
@@ -159,6 +215,44 @@ def _plot(rows: list[dict], out_dir: Path) -> None:
     plt.close(fig)
 
 
+def prepare(n: int, work: Path) -> Path:
+    """The generated chain of ``n`` links as Parquet files (parties, links, shipments) in ``work``."""
+    import duckdb
+    import numpy as np
+
+    from laborlens.screen.bench import bench_data
+
+    folder = work / f"chain-{n}"
+    if (folder / "shipments.parquet").exists():
+        return folder
+    folder.mkdir(parents=True, exist_ok=True)
+    parties, data, _ = bench_data(n, 3)
+    con = duckdb.connect()
+    tables = {
+        "parties": {"id": [p.id for p in parties], "name": [p.name for p in parties],
+                    "country": [p.country for p in parties], "address": [p.address for p in parties]},
+        "links": {"supplier_id": data.links.supplier_id, "buyer_id": data.links.buyer_id,
+                  "material": data.links.material,
+                  "quantity": [repr(float(q)) for q in np.asarray(data.links.quantity, dtype=float)],
+                  "unit": data.links.unit or [""] * len(data.links)},
+        "shipments": {"id": [x.id for x in data.shipments], "importer_id": [x.importer_id for x in data.shipments],
+                      "exporter_id": [x.exporter_id for x in data.shipments],
+                      "material": [x.material for x in data.shipments],
+                      "quantity": [repr(float(x.quantity or 0)) for x in data.shipments],
+                      "unit": [x.unit for x in data.shipments]},
+    }
+    del parties, data
+    for name, cols in tables.items():
+        con.register("t", {k: np.array(v, dtype=object) for k, v in cols.items()})
+        con.execute(f"COPY t TO '{folder / (name + '.parquet')}' (FORMAT parquet)")
+        con.unregister("t")
+    con.close()
+    return folder
+
+
 if __name__ == "__main__":
     task, engine, n, work = sys.argv[1], sys.argv[2], int(sys.argv[3]), Path(sys.argv[4])
-    print(json.dumps(_one(task, engine, n, work)))
+    if task == "prepare":
+        prepare(n, work)
+    else:
+        print(json.dumps(_one(task, engine, n, work)))
