@@ -313,7 +313,7 @@ def _load_one(con: Any, name: str, path: Path, schema: TableSchema, limits: Limi
                 arrays["quantity"] = np.array([np.nan if q is None else q for q in out["quantity"]],
                                               dtype=np.float64)
             con.register("ll_chunk", arrays)
-            q = ", ".join(f"NULLIF(quantity, 'NaN'::DOUBLE)" if c == "quantity" else c
+            q = ", ".join("NULLIF(quantity, 'NaN'::DOUBLE)" if c == "quantity" else c
                           for c in ("pos", "rownum", *cols, *(["lkey"] if name == "links" else [])))
             con.execute(f"INSERT INTO {name} SELECT {q} FROM ll_chunk")
             con.unregister("ll_chunk")

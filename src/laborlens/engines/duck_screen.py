@@ -235,15 +235,17 @@ class DuckScreen:
         for pos, node, sid in rows:
             by_node[int(node)].append((int(pos), sid))
         nodes = sorted(by_node)
+        if nodes:
+            self.con.execute("CREATE TABLE IF NOT EXISTS g_has_in AS SELECT DISTINCT tgt FROM g_edges")
         for i in range(0, len(nodes), UPSTREAM_KEYS):
             part = nodes[i:i + UPSTREAM_KEYS]
             self._put("ll_useed", {"k": np.array(part, dtype=np.int64), "node": np.array(part, dtype=np.int64)})
             self.search("g", "ll_up", "SELECT k, node FROM ll_useed", reverse=True)
             touched: dict[int, list[tuple]] = defaultdict(list)
             for k, dist, _node, party, pid, mat, has_in in self.con.execute("""
-                    SELECT r.k, r.dist, r.node, n.party, p.id, n.mat,
-                           EXISTS (SELECT 1 FROM g_edges e WHERE e.tgt = r.node) AS has_in
+                    SELECT r.k, r.dist, r.node, n.party, p.id, n.mat, h.tgt IS NOT NULL AS has_in
                     FROM ll_up r JOIN g_nodes n ON n.node = r.node JOIN parties p ON p.pos = n.party
+                    LEFT JOIN g_has_in h ON h.tgt = r.node
                     ORDER BY r.k, r.dist, r.node""").fetchall():
                 touched[int(k)].append((int(dist), int(party), pid, int(mat), bool(has_in)))
             self.con.execute("DROP TABLE IF EXISTS ll_up")
@@ -306,7 +308,7 @@ class DuckScreen:
         self._put("ll_units", {"raw": np.array([u for u, _ in raw_units], dtype=object),
                                "code": np.array(ucode, dtype=np.int64), "mult": np.array(umult, dtype=float)})
         unames = units.names
-        c.execute(f"""CREATE OR REPLACE TEMP TABLE ll_mbrows AS
+        c.execute("""CREATE OR REPLACE TEMP TABLE ll_mbrows AS
             SELECT ps.code AS sup, pb.code AS buy, m.code AS mat, u.code AS g, l.quantity * u.mult AS q,
                    l.pos AS o
             FROM links l JOIN ll_mbp ps ON ps.pid = l.supplier_id JOIN ll_mbp pb ON pb.pid = l.buyer_id
@@ -414,8 +416,8 @@ class DuckScreen:
                        s.unit, s.entry_date, g.node, b.node
                 FROM shipments s JOIN g_ships g ON g.pos = s.pos JOIN b_ships b ON b.pos = s.pos
                 ORDER BY s.pos"""):
-            yield [(int(r[0]), Shipment(*r[1:7], quantity=r[7], unit=r[8], entry_date=r[9]), int(r[10]),
-                    int(r[11])) for r in batch]
+            yield [(int(r[0]), Shipment(r[1], r[2], r[3], r[4], r[5], r[6], quantity=r[7], unit=r[8],
+                                        entry_date=r[9]), int(r[10]), int(r[11])) for r in batch]
 
     def links_in_chunks(self) -> Iterator[list[Link]]:
         for batch in self._stream("SELECT supplier_id, buyer_id, material, hts, quantity, unit, date, document "
@@ -584,9 +586,9 @@ def _verdicts_and_outputs(run: DuckScreen, findings: list[Finding], mb: MassBala
         fill: dict[str, Upstream] = {}
         if not detailed and shown:
             ids = {x[2] for x in shown}
-            pos = [int(r[0]) for r in run.con.execute(
+            wanted = [int(r[0]) for r in run.con.execute(
                 f"SELECT pos FROM shipments WHERE id IN ({','.join('?' * len(ids))})", list(ids)).fetchall()]
-            fill = {u.shipment_id: u for u in run.upstream(pos).values()}
+            fill = {u.shipment_id: u for u in run.upstream(wanted).values()}
         generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
         summary = {"shipments": run.n_ships, **counts, "parties": run.n_parties, "links": run.n_links,
                    "findings": len(findings), "lists": [{"list": a, "edition": b} for a, b in lists],
