@@ -95,9 +95,18 @@ def _duck_files(n: int, work: Path, entries: list) -> dict:
             "clear": s["clear"]}
 
 
+def _pss(p: object) -> int:
+    """A process's proportional set size: pages shared with the rest of the tree (a forked worker pool)
+    count once over the tree, not once per process as a sum of RSS would; RSS where PSS is not known."""
+    try:
+        return int(p.memory_full_info().pss)  # type: ignore[attr-defined]
+    except (AttributeError, OSError):
+        return int(p.memory_info().rss)  # type: ignore[attr-defined]
+
+
 def measure(task: str, engine: str, n: int, work: Path, timeout: float = 4 * 3600,
             max_mib: int | None = None) -> dict:
-    """Run :func:`_one` in a child process; peak memory is the largest sum of RSS over its process tree.
+    """Run :func:`_one` in a child process; peak memory is the largest sum of PSS over its process tree.
     A run whose tree goes over ``max_mib`` is stopped and reported as such (so a run that cannot fit
     does not push other work on the machine out of memory)."""
     import psutil
@@ -114,7 +123,7 @@ def measure(task: str, engine: str, n: int, work: Path, timeout: float = 4 * 360
             loads.append(os.getloadavg()[0])
         try:
             tree = [me, *me.children(recursive=True)]
-            peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+            peak = max(peak, sum(_pss(p) for p in tree if p.is_running()))
         except psutil.Error:
             pass
         if time.monotonic() - t0 > timeout and not why:

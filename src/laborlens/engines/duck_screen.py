@@ -35,6 +35,7 @@ from laborlens.trace.materials import MaterialMap
 from laborlens.trace.results import TaintHit, Upstream
 
 CHUNK = 50_000
+PARTY_CHUNK = 250_000  # parties per call of a finding source (name matching starts a process pool per call)
 MAX_ROUNDS = 10_000
 UPSTREAM_KEYS = 64  # shipments per batched reverse search
 
@@ -391,9 +392,9 @@ class DuckScreen:
         return report
 
     # -- reading back -----------------------------------------------------------------------------------------
-    def parties_in_chunks(self) -> Iterator[list[Party]]:
+    def parties_in_chunks(self, size: int = CHUNK) -> Iterator[list[Party]]:
         for batch in self._stream("SELECT id, name, country, address, name_local, registration_id FROM parties "
-                                  "ORDER BY pos"):
+                                  "ORDER BY pos", size=size):
             yield [Party(*r) for r in batch]
 
     def sellers_in_chunks(self) -> Iterator[tuple[dict[str, Party], LinkColumns]]:
@@ -448,7 +449,7 @@ def collect_findings_chunked(run: DuckScreen, matcher: Any, decisions: Any, mb: 
             for by_id, sold in run.sellers_in_chunks():
                 out.extend(link_findings(by_id, sold, edition, scopes, ()))
         else:  # sources that read parties (lists, XUAR, grievances, and any registered later)
-            for chunk in run.parties_in_chunks():
+            for chunk in run.parties_in_chunks(PARTY_CHUNK):
                 inp = ScreenInput(chunk, {p.id: p for p in chunk}, LinkColumns([], [], []), [], matcher,
                                   decisions, mmap, mb, options)
                 out.extend(src.run(inp))
