@@ -231,8 +231,17 @@ def _plot(rows: list[dict], out_dir: Path) -> None:
             if not pts:
                 continue
             xs = [r["size"] for r in pts]
-            axes[0][col].plot(xs, [r["seconds"] for r in pts], marker="o", label=engine)
+            (line,) = axes[0][col].plot(xs, [r["seconds"] for r in pts], marker="o", label=engine)
+            if len(xs) > 1:  # linear in size from the smallest run: the dotted line a linear engine follows
+                axes[0][col].plot(xs, [pts[0]["seconds"] * x / xs[0] for x in xs], ":", color=line.get_color(),
+                                  alpha=0.6, label=f"{engine}: linear from {xs[0]:,}")
             axes[1][col].plot(xs, [r["peak_mib"] for r in pts], marker="o", label=engine)
+            for r in rows:
+                if r["task"] == task and r["engine"] == engine and not r.get("seconds"):
+                    axes[1][col].plot([r["size"]], [r["peak_mib"]], marker="x", color=line.get_color(),
+                                      linestyle="none", markersize=10, label=f"{engine}: {r.get('error', 'failed')}")
+        if task == "screen":
+            axes[1][col].axhline(8192, color="red", linestyle="--", alpha=0.5, label="8 GiB target")
         for row, ylabel in ((0, "seconds"), (1, "peak memory (MiB)")):
             ax = axes[row][col]
             ax.set_xscale("log")
@@ -241,8 +250,8 @@ def _plot(rows: list[dict], out_dir: Path) -> None:
             ax.set_ylabel(ylabel)
             ax.set_title(f"{task}: {ylabel}")
             ax.grid(True, which="both", alpha=0.3)
-            if ax.lines:
-                ax.legend()
+            if any(line.get_marker() not in (None, "None", "") for line in ax.lines):
+                ax.legend(fontsize=7)
             else:
                 ax.text(0.5, 0.5, "not run", transform=ax.transAxes, ha="center", color="grey")
     fig.tight_layout()
