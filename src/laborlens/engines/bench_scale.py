@@ -64,11 +64,29 @@ def _one(task: str, engine: str, n: int, work: Path) -> dict:
     matcher.forget()
     t0 = time.perf_counter()
     r = screen_tables(parties, data.links, data.shipments, matcher, material_map=data.material_map,
-                      engine=eng)
+                      engine=eng, progress=_stage_log(f"{engine} {n:,}"))
     seconds = time.perf_counter() - t0
     s = r.summary()
     return {"seconds": seconds, "startup_s": startup, "presumption": s["presumption"], "review": s["review"],
             "clear": s["clear"]}
+
+
+def _stage_log(label: str):
+    """A progress callback that appends each stage's start (seconds since the run began, this process's
+    memory) to ``$LABORLENS_BENCH_LOG`` when set: a run stopped at a time limit still says how far it got."""
+    path = os.environ.get("LABORLENS_BENCH_LOG")
+    t0 = time.perf_counter()
+
+    def say(_f: float, msg: str) -> None:
+        if not path:
+            return
+        import psutil
+
+        mib = _pss(psutil.Process()) / 2**20
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write(f"{label} {time.perf_counter() - t0:8.1f}s {mib:7.0f} MiB  {msg}\n")
+
+    return say
 
 
 def _duck_files(n: int, work: Path, entries: list) -> dict:
@@ -89,7 +107,7 @@ def _duck_files(n: int, work: Path, entries: list) -> dict:
     big = Limits(max_file_bytes=1 << 42, max_rows=10**10)
     t0 = time.perf_counter()
     s = screen_folder(work / f"chain-{n}", work / f"out-duckdb-{n}", matcher, memory_limit=DUCK_MEMORY,
-                      threads=2, limits=big, html=True)
+                      threads=2, limits=big, html=True, progress=_stage_log(f"duckdb {n:,}"))
     seconds = time.perf_counter() - t0
     return {"seconds": seconds, "startup_s": 0.0, "presumption": s["presumption"], "review": s["review"],
             "clear": s["clear"]}
