@@ -130,6 +130,9 @@ def bench_scale(
     out: Path = typer.Option(Path("bench-scale"), "--out", "-o", help="Folder for scale.csv/.md/.png/.svg."),
     name_sizes: str | None = typer.Option(None, "--name-sizes", help="Override: comma-separated sizes."),
     link_sizes: str | None = typer.Option(None, "--link-sizes", help="Override: comma-separated sizes."),
+    max_mib: int | None = typer.Option(None, "--max-mib", help="Stop a run whose process tree goes over this."),
+    merge: bool = typer.Option(False, "--merge", help="Keep the other rows of an earlier scale.csv in --out."),
+    timeout: float = typer.Option(4 * 3600, "--timeout", help="Seconds before one run is stopped."),
 ) -> None:
     """Matching and screening by size and engine: time and peak memory (whole process tree), table + plot."""
     from rich.console import Console
@@ -154,7 +157,7 @@ def bench_scale(
         console.print(Text(f"  {r['task']} {r['engine']} {r['size']:,}: {sec}, {r['peak_mib']} MiB"))
 
     rows = run(max_names, max_links, chosen, out, say, sizes(name_sizes, NAME_SIZES, "--name-sizes"),
-               sizes(link_sizes, LINK_SIZES, "--link-sizes"))
+               sizes(link_sizes, LINK_SIZES, "--link-sizes"), max_mib=max_mib, merge=merge, timeout=timeout)
     t = Table(title="Scale: time and peak memory by engine")
     for col in ("task", "engine", "size", "seconds", "µs/item", "peak MiB", "x size", "x time"):
         t.add_column(col)

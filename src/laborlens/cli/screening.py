@@ -79,9 +79,12 @@ def screen(
         raise InputError("not a folder", file=str(data_dir))
     eng = get_engine(engine, spark_master=spark_master)
     try:
-        with parquet_inputs(data_dir) as readable:
-            run_screen(readable, out, pdf, bom, engine=None if engine == "local" else eng, name=name,
-                       record_dir=data_dir)
+        if engine == "duckdb":  # DuckDB reads Parquet (and CSV) itself, streaming
+            run_screen(data_dir, out, pdf, bom, engine=eng, name=name, record_dir=data_dir)
+        else:
+            with parquet_inputs(data_dir) as readable:
+                run_screen(readable, out, pdf, bom, engine=None if engine == "local" else eng, name=name,
+                           record_dir=data_dir)
         write_parquet_outputs(out, data_dir)
     finally:
         eng.close()

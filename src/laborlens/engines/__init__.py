@@ -8,6 +8,7 @@ are always assembled by the screen package, so every engine gives the local engi
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -50,6 +51,29 @@ class JoinEngine(Engine):
         self.backend.close()
 
 
+class DuckEngine(JoinEngine):
+    """``screen_tables`` with the searches in DuckDB (tables already in memory), and ``screen_folder``: the
+    whole screening of a folder inside DuckDB (:mod:`laborlens.engines.duck_screen`), for files larger than
+    memory: what ``screen --engine duckdb`` runs."""
+
+    def __init__(self, backend: Any, memory_limit: str = "4GB", temp_dir: str | None = None,
+                 threads: int = 0) -> None:
+        super().__init__(backend)
+        self.memory_limit, self.temp_dir, self.threads = memory_limit, temp_dir, threads
+
+    def screen_folder(self, data_dir: Any, out_dir: Any, matcher: Any, decisions: Any = None,
+                      material_map: Any = None, options: dict | None = None, progress: Any = None,
+                      html: bool = True, pdf: bool = False, limits: Any = None) -> dict:
+        from laborlens.engines.duck_screen import screen_folder
+
+        if limits is None and options and options.get("settings") is not None:
+            from laborlens.ingest.limits import Limits
+
+            limits = Limits.from_settings(options["settings"])
+        return screen_folder(data_dir, out_dir, matcher, decisions, material_map, options, progress,
+                             self.memory_limit, self.temp_dir, self.threads, limits, html, pdf)
+
+
 class SparkEngine(JoinEngine):
     def party_findings(self, parties: Sequence[Any], matcher: Any, decisions: Any = None) -> list:
         from laborlens.engines.spark_match import AnsweredMatcher, score_in_spark
@@ -63,13 +87,16 @@ class SparkEngine(JoinEngine):
 
 
 def get_engine(name: str, *, spark_master: str | None = None, spark_conf: dict[str, str] | None = None,
-               memory_limit: str = "4GB") -> Engine:
+               memory_limit: str | None = None, temp_dir: str | None = None, threads: int = 0) -> Engine:
     if name == "local":
         return Engine()
     if name == "duckdb":
         from laborlens.engines.backends import DuckBackend
+        from laborlens.engines.duck_screen import default_memory_limit
 
-        return JoinEngine(DuckBackend(memory_limit=memory_limit))
+        limit = memory_limit or os.environ.get("LABORLENS_DUCKDB_MEMORY") or default_memory_limit()
+        tmp = temp_dir or os.environ.get("LABORLENS_DUCKDB_TEMP") or None
+        return DuckEngine(DuckBackend(memory_limit=limit, temp_dir=tmp), limit, tmp, threads)
     if name == "spark":
         from laborlens.engines.backends import SparkBackend
 

@@ -159,6 +159,16 @@ def _untraced_parties(links: Sequence[Link] | LinkColumns, shipments: Sequence[S
     return out
 
 
+def verdict_row(v: Verdict) -> list:
+    """One verdicts.csv row (:data:`VERDICT_COLUMNS`), for every engine."""
+    def yes(x: object) -> str:
+        return "true" if x else "false"
+
+    return [v.shipment_id, v.verdict, ">".join(v.path), " | ".join(v.reasons), yes(v.priority_sector),
+            yes(v.ilab), yes(v.traced_to_origin), ";".join(v.untraced), v.tier or "",
+            v.path[0] if v.path else "", v.material, v.priority_sector, yes(v.wro_scope), v.tiers_traced or ""]
+
+
 OUTPUT_NAMES = ("verdicts.csv", "findings.jsonl", "result.json", "report.html", "report.pdf")
 
 
@@ -184,19 +194,12 @@ def _write_files(result: ScreenResult, out_dir: Path, html: bool, pdf: bool,
             on_file(len(paths), name)
 
     def verdicts_csv(p: Path) -> None:
-        def yes(x: object) -> str:
-            return "true" if x else "false"
-
         with p.open("w", encoding="utf-8", newline="") as fh:
             # neutralises formulas; tier and tiers_traced are numbers
             w = csvout.writer(fh, numeric=(VERDICT_COLUMNS.index("tier"), VERDICT_COLUMNS.index("tiers_traced")))
             w.writerow(VERDICT_COLUMNS)
             for v in result.verdicts:
-                w.writerow([v.shipment_id, v.verdict, ">".join(v.path), " | ".join(v.reasons),
-                            yes(v.priority_sector), yes(v.ilab), yes(v.traced_to_origin),
-                            ";".join(v.untraced),
-                            v.tier or "", v.path[0] if v.path else "", v.material, v.priority_sector,
-                            yes(v.wro_scope), v.tiers_traced or ""])
+                w.writerow(verdict_row(v))
 
     def findings_jsonl(p: Path) -> None:
         with p.open("w", encoding="utf-8") as fh:
@@ -248,6 +251,13 @@ def screen_dir(data_dir: Path, out_dir: Path, settings=None, progress: Progress 
     st.plan(plan_of(default_sources()))
     settings = settings or load_settings()
     store = open_store(settings)
+    if engine is not None and hasattr(engine, "screen_folder"):  # DuckDB: the files are read in DuckDB
+        matcher = matcher_for_store(store)
+        with store.session() as s:
+            decisions = latest_decisions(s)
+        mmap = MaterialMap.default().with_bom(bom) if bom else None
+        return engine.screen_folder(Path(data_dir), Path(out_dir), matcher, decisions, mmap,
+                                    {"store": store, "settings": settings}, st, html=html, pdf=pdf)
     files = find_tables(Path(data_dir))
     st.start("read", total=len(files), unit="files")
     tables = read_files(files, on_read=st.update)
