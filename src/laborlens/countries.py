@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=131_072)  # asked for every word of a name (country qualifiers): keep the vocabulary
 def iso2(value: str) -> str:
     v = (value or "").strip()
     if not v:

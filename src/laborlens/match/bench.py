@@ -74,8 +74,16 @@ def baseline_clean(name: str) -> str:
 
 
 def baseline_best(queries: list[str], entries: Sequence[WatchEntry], chunk: int = 20_000,
-                  extra_names: Mapping[str, Sequence[str]] | None = None) -> tuple[list[str], list[float]]:
-    """Brute force: WRatio of every query against every listed name, all cores, best entity per query."""
+                  extra_names: Mapping[str, Sequence[str]] | None = None, dedupe: bool = False
+                  ) -> tuple[list[str], list[float]]:
+    """Brute force: WRatio of every query against every listed name, all cores, best entity per query.
+    ``dedupe``: each distinct query once, answers mapped back to every row (the same saving laborlens's
+    engine makes on repeated names)."""
+    if dedupe:
+        distinct = list(dict.fromkeys(queries))
+        ids_d, scores_d = baseline_best(distinct, entries, chunk, extra_names)
+        at = {q: i for i, q in enumerate(distinct)}
+        return [ids_d[at[q]] for q in queries], [scores_d[at[q]] for q in queries]
     names, owners = [], []
     for e in entries:
         if e.kind == "entity":
@@ -149,13 +157,20 @@ def throughput(matcher: Matcher, names: list[str], workdir: Path, workers: int =
     counts = match_file(matcher, qpath, workdir / f"bench_out_{n}.csv", workers=workers, progress=progress)
     ours_s = time.perf_counter() - t0
     ours_self, ours_child = peak_mib()
-    out = {"names": n, "entities": len(matcher.entries), "laborlens_seconds": ours_s, "laborlens_qps": n / ours_s,
+    out = {"names": n, "distinct": len(set(names)), "entities": len(matcher.entries), "laborlens_seconds": ours_s,
+           "laborlens_qps": n / ours_s,
            "peak_rss_mib_main": ours_self, "peak_rss_mib_workers": ours_child, "decisions": counts}
     if baseline:
+        # Two readings of the baseline: every row as it comes, and each distinct name once (laborlens's
+        # engine scores a repeated name once, so this is the like-for-like one)
         t0 = time.perf_counter()
         baseline_best(names, matcher.entries, extra_names=matcher.extra_names)
         base_s = time.perf_counter() - t0
-        out.update(baseline_seconds=base_s, baseline_qps=n / base_s, speed_ratio=base_s / ours_s)
+        t0 = time.perf_counter()
+        baseline_best(names, matcher.entries, extra_names=matcher.extra_names, dedupe=True)
+        dist_s = time.perf_counter() - t0
+        out.update(baseline_seconds=base_s, baseline_qps=n / base_s, speed_ratio=base_s / ours_s,
+                   baseline_distinct_seconds=dist_s, speed_ratio_distinct=dist_s / ours_s)
     return out
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from itertools import islice
@@ -21,6 +22,9 @@ from laborlens.match.matcher import Matcher
 OUT_COLUMNS = ["id", "entity_id", "entity_name", "list", "score", "decision", "explanation"]
 CHUNK = 2000
 COUNT_EVERY = 250  # rows between count reports of best_many
+# Distinct (name, country, address) answers the local engine remembers, in the main process, so a name that
+# repeats is scored once: a few hundred bytes each (most answers are a short "clear"), ~100 MiB at most.
+MEMO_ROWS = 250_000
 
 _worker_matcher: Matcher | None = None
 
@@ -33,6 +37,11 @@ def _init(matcher: Matcher) -> None:
 def _score_chunk(rows: list[tuple[str, str, str, str]]) -> list[list[str]]:
     assert _worker_matcher is not None
     return [_row(_worker_matcher, *r) for r in rows]
+
+
+def _tails_chunk(keys: list[tuple[str, str, str]]) -> list[list[str]]:
+    assert _worker_matcher is not None
+    return [_tail(_worker_matcher, *k, remember=False) for k in keys]
 
 
 def _best_chunk(rows: list[tuple[str, str, str]]) -> list:
@@ -65,8 +74,38 @@ def best_many(matcher: Matcher, rows: list[tuple[str, str, str]], workers: int =
 
 
 def _row(m: Matcher, qid: str, name: str, country: str, address: str) -> list[str]:
-    r = m.best(name, country, address)
-    return [qid, r.entity_id, r.entity_name, r.list_name, f"{r.score:.4f}", r.decision, r.explanation()]
+    return [qid, *_tail(m, name, country, address)]
+
+
+def _tail(m: Matcher, name: str, country: str, address: str, remember: bool = True) -> list[str]:
+    """The output columns after ``id`` for one (name, country, address); ``remember=False`` where the caller
+    remembers answers itself (the matcher's own memo would only hold memory)."""
+    r = m.best(name, country, address) if remember else m.match(name, country, address, top=1)[0]
+    return [r.entity_id, r.entity_name, r.list_name, f"{r.score:.4f}", r.decision, r.explanation()]
+
+
+class _Answers:
+    """Bounded memory of answers per distinct (name, country, address), least recently used dropped first."""
+
+    def __init__(self, cap: int) -> None:
+        self.cap = cap
+        self._d: dict[tuple[str, str, str], list[str]] = {}
+
+    def __contains__(self, key: tuple[str, str, str]) -> bool:
+        return key in self._d
+
+    def get(self, key: tuple[str, str, str]) -> list[str] | None:
+        hit = self._d.pop(key, None)
+        if hit is not None:
+            self._d[key] = hit
+        return hit
+
+    def put(self, key: tuple[str, str, str], tail: list[str]) -> None:
+        if self.cap <= 0:
+            return
+        self._d[key] = tail
+        if len(self._d) > self.cap:
+            del self._d[next(iter(self._d))]
 
 
 def read_queries(path: Path) -> Iterator[tuple[str, str, str, str]]:
@@ -103,9 +142,10 @@ def count_rows(path: Path) -> int:
 
 
 def match_file(matcher: Matcher, queries: Path, out: Path, engine: str = "local", workers: int = 0,
-               progress: Callable[[int], None] | None = None) -> dict[str, int]:
+               progress: Callable[[int], None] | None = None, memo: int = MEMO_ROWS) -> dict[str, int]:
     """Match every row of ``queries`` and write ``out`` (columns per the DESIGN contract). Returns counts
-    per decision. Writes to a temporary file first so a failure leaves no half-written output."""
+    per decision. Writes to a temporary file first so a failure leaves no half-written output. The local
+    engine scores each distinct (name, country, address) once while ``memo`` answers are remembered."""
     workers = workers or os.cpu_count() or 1
     tmp = out.with_name(out.name + ".partial")
     counts = {"match": 0, "review": 0, "clear": 0}
@@ -115,7 +155,7 @@ def match_file(matcher: Matcher, queries: Path, out: Path, engine: str = "local"
             w = csvout.writer(fh, numeric=(4,))  # neutralises formulas; score (column 4) is a number
             w.writerow(OUT_COLUMNS)
             if engine == "local":
-                results = _local(matcher, rows_in, workers)
+                results = _local(matcher, rows_in, workers, memo)
             elif engine == "duckdb":
                 results = _duckdb(matcher, queries, workers)
             elif engine == "spark":
@@ -134,20 +174,56 @@ def match_file(matcher: Matcher, queries: Path, out: Path, engine: str = "local"
     return counts
 
 
-def _local(matcher: Matcher, rows: Iterable, workers: int) -> Iterator[list[list[str]]]:
+def _local(matcher: Matcher, rows: Iterable, workers: int, memo: int = MEMO_ROWS) -> Iterator[list[list[str]]]:
+    """Rows in input order. Each distinct (name, country, address) is scored once while its answer is
+    remembered (``memo`` answers, in this process); only names not yet answered go to the workers."""
+    answers = _Answers(memo)
+
+    def settle(chunk: list, keys: list, fut) -> list[list[str]]:
+        if fut is not None:
+            for key, tail in zip(keys, fut.result(), strict=True):
+                answers.put(key, tail)
+                inflight.discard(key)
+        out = []
+        for qid, *rest in chunk:
+            key = tuple(rest)
+            tail = answers.get(key)
+            if tail is None:  # not remembered (memo off, or dropped meanwhile): score it here
+                tail = _tail(matcher, *key, remember=False)
+                answers.put(key, tail)
+            out.append([qid, *tail])
+        return out
+
+    inflight: set[tuple[str, str, str]] = set()
+    if memo <= 0 and workers > 1:  # nothing remembered: every row goes to a worker as it is
+        with ProcessPoolExecutor(workers, initializer=_init, initargs=(matcher,)) as pool:
+            futs: deque = deque()
+            for chunk in _chunks(rows, CHUNK):
+                futs.append(pool.submit(_score_chunk, chunk))
+                if len(futs) >= workers * 2:
+                    yield futs.popleft().result()
+            while futs:
+                yield futs.popleft().result()
+        return
     if workers <= 1:
         for chunk in _chunks(rows, CHUNK):
-            yield [_row(matcher, *r) for r in chunk]
+            yield settle(chunk, [], None)
         return
     with ProcessPoolExecutor(workers, initializer=_init, initargs=(matcher,)) as pool:
         # Bounded look-ahead keeps memory flat however large the input.
-        pending = []
+        pending: deque = deque()
         for chunk in _chunks(rows, CHUNK):
-            pending.append(pool.submit(_score_chunk, chunk))
+            keys = []
+            for r in chunk:
+                key = (r[1], r[2], r[3])
+                if key not in answers and key not in inflight:
+                    inflight.add(key)
+                    keys.append(key)
+            pending.append((chunk, keys, pool.submit(_tails_chunk, keys) if keys else None))
             if len(pending) >= workers * 2:
-                yield pending.pop(0).result()
-        for f in pending:
-            yield f.result()
+                yield settle(*pending.popleft())
+        while pending:
+            yield settle(*pending.popleft())
 
 
 def _duckdb(matcher: Matcher, queries: Path, workers: int) -> Iterator[list[list[str]]]:
@@ -184,7 +260,7 @@ def _duckdb(matcher: Matcher, queries: Path, workers: int) -> Iterator[list[list
                     for n, c, a in batch:
                         yield (f"{n}\x1f{c}\x1f{a}", n, c, a)
 
-            for chunk in _local(matcher, distinct_rows(), workers):
+            for chunk in _local(matcher, distinct_rows(), workers, memo=0):  # distinct already
                 w.writerows([*r[0].split("\x1f"), *r[1:]] for r in chunk)
         out = con.execute(
             f"SELECT coalesce(q.id, ''), a.entity_id, a.entity_name, a.list, a.score, a.decision, a.explanation "

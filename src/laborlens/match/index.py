@@ -23,6 +23,7 @@ _COVERS = re.compile(r"subsidiar|subordinate|affiliated entities", re.I)
 
 
 _EMPTY: set[int] = set()  # the answer for a word nobody lists (never mutated)
+_EMPTY_WORDS: frozenset[str] = frozenset()
 
 
 def _deletes(word: str, depth: int) -> set[str]:
@@ -111,6 +112,7 @@ class WatchlistIndex:
         # A fixed cut (not a share of the list) keeps the work per query flat as lists grow.
         self._common_cut = common_cut
         self._del: dict[str, set[str]] = defaultdict(set)
+        self._misspelt_memo: dict[str, frozenset[str]] = {}
         spellings: dict[str, set[str]] = defaultdict(set)  # as written ("biotech") → canonical token
         for n in self.names:
             for t in n.form.tokens:
@@ -195,6 +197,21 @@ class WatchlistIndex:
         return res if res and 2 <= len(res) <= 4 else None
 
     # -- retrieval --------------------------------------------------------------------------------------
+    def _misspelt(self, word: str) -> frozenset[str]:
+        """Listed words within the deletion distance of ``word``; remembered per distinct word (bounded),
+        since a manifest repeats its unlisted brands."""
+        memo = self._misspelt_memo
+        hit = memo.get(word)
+        if hit is None:
+            found: set[str] = set()
+            for d in _deletes(word, _depth(word)):
+                found |= self._del.get(d, _EMPTY_WORDS)
+            hit = frozenset(found)
+            if len(memo) >= 100_000:
+                memo.clear()
+            memo[word] = hit
+        return hit
+
     def candidates(self, forms: Iterable[NameForm]) -> set[int]:
         """Indexed-name positions worth scoring for any of the query's forms."""
         found: set[int] = set()
@@ -209,8 +226,7 @@ class WatchlistIndex:
                 words = {t.text} if t.text in self.postings else set()
                 # Known words get no fuzzy credit when scored, so only unknown ones look for misspellings.
                 if not words and t.kind == "distinct" and len(t.text) >= 4:
-                    for d in _deletes(t.text, _depth(t.text)):
-                        words |= self._del.get(d, set())
+                    words = set(self._misspelt(t.text))
                 if form.truncated and j == last and len(t.text) >= 2:
                     k = bisect.bisect_left(self.vocab, t.text)
                     while k < len(self.vocab) and self.vocab[k].startswith(t.text) and k < len(self.vocab):

@@ -98,16 +98,21 @@ class Matcher:
     model."""
 
     def __init__(self, entries: Sequence[WatchEntry], thresholds: Thresholds | None = None,
-                 extra_names: Mapping[str, Sequence[str]] | None = None, model: PairModel | None = None) -> None:
+                 extra_names: Mapping[str, Sequence[str]] | None = None, model: PairModel | None = None,
+                 reference: bool = False) -> None:
         self.entries = list(entries)
         self.extra_names = extra_names
         self.model = model or load_model()
         self.thresholds = thresholds or shipped_thresholds(self.model)
         self.index = WatchlistIndex(self.entries, extra_names)
+        # ``reference``: the plain path (plain word alignment, every reading scored) that the fast one must
+        # equal answer for answer (tests compare them)
+        self.reference = reference
+        self._country = [country_code(e.country) for e in self.entries]  # once, not per candidate
         self._memo: dict[tuple[str, str, str], MatchResult] = {}
 
     def __reduce__(self):
-        return (Matcher, (self.entries, self.thresholds, self.extra_names, self.model))
+        return (Matcher, (self.entries, self.thresholds, self.extra_names, self.model, self.reference))
 
     def query_forms(self, name: str) -> list[NameForm]:
         forms = list(analyze(name))
@@ -126,23 +131,40 @@ class Matcher:
 
     def evidence(self, name: str, country: str = "") -> list[tuple[int, int, NameForm, Evidence]]:
         """(entry, indexed name, query reading, evidence) for every retrieved candidate and reading."""
-        forms = self.query_forms(name)
+        return self._evidence(self.query_forms(name), country)
+
+    def _evidence(self, forms: Sequence[NameForm], country: str) -> list[tuple[int, int, NameForm, Evidence]]:
         qcc = country_code(country)
         out = []
         for ni in sorted(self.index.candidates(forms)):  # sorted: ties go to the primary name
             iname = self.index.names[ni]
-            ecc = country_code(self.entries[iname.entry].country)
+            ecc = self._country[iname.entry]
             differs = bool(qcc and ecc and qcc != ecc and not (qcc in ("CN", "HK") and ecc in ("CN", "HK")))
             covers = iname.entry in self.index.covers_subsidiaries
             for qf in forms:
                 out.append((iname.entry, ni, qf, pair_features(iname.form, qf, self.index.idf, covers=covers,
-                                                                country_differs=differs)))
+                                                                country_differs=differs,
+                                                                reference=self.reference)))
         return out
 
     def scored(self, name: str, country: str = "") -> dict[int, tuple[float, Evidence, int, NameForm]]:
         """Best (probability, evidence, indexed name, query reading) per candidate entry."""
+        return self._scored(self.query_forms(name), country)
+
+    def _scored(self, forms: list[NameForm], country: str) -> dict[int, tuple[float, Evidence, int, NameForm]]:
+        if not self.reference:
+            # Readings with the same words score the same, and the first of equal scores is kept: the later
+            # ones cannot change the answer.
+            seen: set[tuple] = set()
+            uniq = []
+            for f in forms:
+                k = (f.tokens, f.han, f.truncated)
+                if k not in seen:
+                    seen.add(k)
+                    uniq.append(f)
+            forms = uniq
         best: dict[int, tuple[float, Evidence, int, NameForm]] = {}
-        for ei, ni, qf, ev in self.evidence(name, country):
+        for ei, ni, qf, ev in self._evidence(forms, country):
             p = self.model.probability(ev.values)
             cur = best.get(ei)
             if cur is None or p > cur[0]:
@@ -155,7 +177,7 @@ class Matcher:
         if not any(f.tokens or f.han for f in forms) and any(ch.isalpha() for ch in name):
             return [MatchResult(name, round(self.thresholds.review, 4), "review",
                                 notes=["name not readable here (no letters this matcher can read): check by hand"])]
-        best = self.scored(name, country)
+        best = self._scored(forms, country)
         if not best or max(v[0] for v in best.values()) < CANDIDATE_FLOOR:
             return [MatchResult(name, round(max((v[0] for v in best.values()), default=0.0), 4), "clear")]
         ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], self.entries[kv[0]].entity_id))[:top]
@@ -166,7 +188,7 @@ class Matcher:
         for ei, (score, ev, ni, qf) in ranked:
             e = self.entries[ei]
             notes = list(ev.notes)
-            ecc = country_code(e.country)
+            ecc = self._country[ei]
             if ev.values[FEATURE_COUNTRY]:
                 notes.append(f"country {qcc} differs from listed {ecc}")
             elif qcc and ecc:
@@ -213,7 +235,7 @@ def compare_names(a: str, b: str, thresholds: Thresholds | None = None,
         best = None
         for y in m.index.names:
             for x in m.query_forms(a):
-                ev = pair_features(y.form, x, m.index.idf)
+                ev = pair_features(y.form, x, m.index.idf, reference=m.reference)
                 p = m.model.probability(ev.values)
                 if best is None or p > best[0]:
                     best = (p, ev, y)

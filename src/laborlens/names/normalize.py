@@ -82,9 +82,12 @@ def clean(text: str) -> str:
 
 def needs_transliteration(text: str) -> bool:
     """Letters of a script other than Latin or Chinese (Han names have their own readings)."""
+    if text.isascii():  # the common case, answered without looking at each letter
+        return False
     return not chinese.has_han(text) and any(ord(c) > 0x24F and c.isalpha() for c in text)
 
 
+@lru_cache(maxsize=200_000)  # per distinct word: manifests repeat words far more than names
 def kind_of(tok: str) -> str:
     if len(tok) == 1 and tok.isalpha():
         return "initial"
@@ -103,6 +106,7 @@ def kind_of(tok: str) -> str:
     return "distinct"
 
 
+@lru_cache(maxsize=200_000)
 def _tok(word: str, raw: str, how: str = "") -> Token:
     word = LEGAL_CANON.get(word, word)
     return Token(word, raw, kind_of(word), how)
