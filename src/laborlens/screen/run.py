@@ -246,6 +246,8 @@ def screen_dir(data_dir: Path, out_dir: Path, settings=None, progress: Progress 
 
     st = as_stages(progress)
     st.plan(plan_of(default_sources()))
+    if pdf:
+        st.weigh("write", 40.0)  # rendering the PDF takes longer than screening a small run
     settings = settings or load_settings()
     store = open_store(settings)
     files = find_tables(Path(data_dir))
