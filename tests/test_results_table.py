@@ -216,3 +216,12 @@ def test_results_page_keeps_filters_in_the_url_and_exports_what_it_shows(site, d
     assert "Traceback" not in bad.text and "pydantic" not in bad.text.lower()
     empty = c.get(f"/jobs/{run}", params={"q": "no such shipment anywhere"})
     assert "No shipment matches these filters" in empty.text
+
+
+def test_rows_name_the_parties_of_ilab_flags(demo):
+    v = next(v for v in demo.verdicts if v.ilab)
+    row = browse.verdict_row(demo, v)
+    assert [g["good"] for g in row["ilab_parties"]] == [t.rpartition(": ")[0] for t in v.ilab]
+    named = [p for g in row["ilab_parties"] for p in g["parties"]]
+    assert named and all(p["id"] in demo.parties and p["name"] == demo.party_name(p["id"]) for p in named)
+    assert any(p["name"] != p["id"] for p in named)
