@@ -225,3 +225,19 @@ def test_rows_name_the_parties_of_ilab_flags(demo):
     named = [p for g in row["ilab_parties"] for p in g["parties"]]
     assert named and all(p["id"] in demo.parties and p["name"] == demo.party_name(p["id"]) for p in named)
     assert any(p["name"] != p["id"] for p in named)
+
+
+def test_the_access_log_leaves_out_query_strings():
+    """Filters are URL parameters (an importer's name, a search text): `serve` logs paths without them."""
+    import logging
+
+    from laborlens.cli.serve import QueryFreeAccessLog, _log_config
+
+    rec = logging.LogRecord("uvicorn.access", logging.INFO, "", 0, '%s - "%s %s HTTP/%s" %d',
+                            ("127.0.0.1:5000", "GET", "/jobs/abc?importer=Acme+Imports&q=daqo", "1.1", 200), None)
+    assert QueryFreeAccessLog().filter(rec)
+    assert rec.getMessage() == '127.0.0.1:5000 - "GET /jobs/abc?… HTTP/1.1" 200'
+    plain = logging.LogRecord("uvicorn.access", logging.INFO, "", 0, '%s - "%s %s HTTP/%s" %d',
+                              ("127.0.0.1:5000", "GET", "/review", "1.1", 200), None)
+    assert QueryFreeAccessLog().filter(plain) and "/review HTTP" in plain.getMessage()
+    assert _log_config()["handlers"]["access"]["filters"] == ["no_query"]
