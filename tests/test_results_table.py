@@ -216,3 +216,28 @@ def test_results_page_keeps_filters_in_the_url_and_exports_what_it_shows(site, d
     assert "Traceback" not in bad.text and "pydantic" not in bad.text.lower()
     empty = c.get(f"/jobs/{run}", params={"q": "no such shipment anywhere"})
     assert "No shipment matches these filters" in empty.text
+
+
+def test_rows_name_the_parties_of_ilab_flags(demo):
+    v = next(v for v in demo.verdicts if v.ilab)
+    row = browse.verdict_row(demo, v)
+    assert [g["good"] for g in row["ilab_parties"]] == [t.rpartition(": ")[0] for t in v.ilab]
+    named = [p for g in row["ilab_parties"] for p in g["parties"]]
+    assert named and all(p["id"] in demo.parties and p["name"] == demo.party_name(p["id"]) for p in named)
+    assert any(p["name"] != p["id"] for p in named)
+
+
+def test_the_access_log_leaves_out_query_strings():
+    """Filters are URL parameters (an importer's name, a search text): `serve` logs paths without them."""
+    import logging
+
+    from laborlens.cli.serve import QueryFreeAccessLog, _log_config
+
+    rec = logging.LogRecord("uvicorn.access", logging.INFO, "", 0, '%s - "%s %s HTTP/%s" %d',
+                            ("127.0.0.1:5000", "GET", "/jobs/abc?importer=Acme+Imports&q=daqo", "1.1", 200), None)
+    assert QueryFreeAccessLog().filter(rec)
+    assert rec.getMessage() == '127.0.0.1:5000 - "GET /jobs/abc?… HTTP/1.1" 200'
+    plain = logging.LogRecord("uvicorn.access", logging.INFO, "", 0, '%s - "%s %s HTTP/%s" %d',
+                              ("127.0.0.1:5000", "GET", "/review", "1.1", 200), None)
+    assert QueryFreeAccessLog().filter(plain) and "/review HTTP" in plain.getMessage()
+    assert _log_config()["handlers"]["access"]["filters"] == ["no_query"]

@@ -205,7 +205,8 @@ def execute(store: Store, settings: Settings, job_id: str, screen: ScreenFn | No
         # A write at most every _PROGRESS_EVERY seconds, and at every new stage, so the stored list of
         # stages never skips one however fast it went; the row's summary carries the stages so far.
         now = time.monotonic()
-        cur = stages.history[-1].key if stages.history else ""
+        # (a stage whose total is only now known counts as new: its first count is written at once)
+        cur = f"{stages.history[-1].key}/{stages.history[-1].total}" if stages.history else ""
         if now - last_at[0] >= _PROGRESS_EVERY or fraction >= 1.0 or cur != last_stage[0]:
             last_at[0], last_stage[0] = now, cur
             if _status(store, job_id) == "cancelled":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from enum import Enum
 from pathlib import Path
@@ -48,7 +49,30 @@ def serve(
             console.print(Text("No accounts yet: create one with `laborlens users add NAME --role admin`.",
                                style="yellow"))
     console.print(f"laborlens on http://{host}:{port}/  (API reference: /docs, schema: /openapi.json)")
-    uvicorn.run(application, host=host, port=port, log_level="info", proxy_headers=False)
+    uvicorn.run(application, host=host, port=port, log_level="info", proxy_headers=False,
+                log_config=_log_config())
+
+
+class QueryFreeAccessLog(logging.Filter):
+    """The access log without query strings: the results and queue filters are URL parameters
+    (``?importer=…&q=…``), and what an analyst searched for is no business of the server's log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str) and "?" in args[2]:
+            record.args = (*args[:2], args[2].split("?", 1)[0] + "?…", *args[3:])
+        return True
+
+
+def _log_config() -> dict:
+    import copy
+
+    from uvicorn.config import LOGGING_CONFIG
+
+    cfg = copy.deepcopy(LOGGING_CONFIG)
+    cfg.setdefault("filters", {})["no_query"] = {"()": QueryFreeAccessLog}
+    cfg["handlers"]["access"]["filters"] = ["no_query"]
+    return cfg
 
 
 def _password(password_file: Path | None) -> str:

@@ -21,7 +21,7 @@ from laborlens.match.matcher import Matcher
 
 OUT_COLUMNS = ["id", "entity_id", "entity_name", "list", "score", "decision", "explanation"]
 CHUNK = 2000
-COUNT_EVERY = 250  # rows between count reports of best_many
+COUNT_EVERY = 50  # rows between count reports of best_many (a report costs microseconds, a name ~1-10 ms)
 # Distinct (name, country, address) answers the local engine remembers, in the main process, so a name that
 # repeats is scored once: a few hundred bytes each (most answers are a short "clear"), ~100 MiB at most.
 MEMO_ROWS = 250_000

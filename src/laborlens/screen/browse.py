@@ -152,7 +152,16 @@ def verdict_row(r: ScreenResult, v: Verdict) -> dict[str, Any]:
         "path_parties": _named(r, v.path),
         "untraced_parties": _named(r, v.untraced),
         "gaps": [{**g, "name": r.party_name(str(g.get("party_id", "")))} for g in v.gaps],
+        "ilab_parties": [_ilab_named(r, text) for text in v.ilab],
     }
+
+
+def _ilab_named(r: ScreenResult, text: str) -> dict[str, Any]:
+    """An ILAB flag ("Polysilicon from China: S0069, S0088") as the good and its parties with names."""
+    good, sep, ids = text.rpartition(": ")
+    if not sep:
+        return {"good": text, "parties": []}
+    return {"good": good, "parties": _named(r, [p.strip() for p in ids.split(",") if p.strip()])}
 
 
 @dataclass(frozen=True, slots=True)

@@ -249,6 +249,8 @@ def screen_dir(data_dir: Path, out_dir: Path, settings=None, progress: Progress 
 
     st = as_stages(progress)
     st.plan(plan_of(default_sources()))
+    if pdf:
+        st.weigh("write", 40.0)  # rendering the PDF takes longer than screening a small run
     settings = settings or load_settings()
     store = open_store(settings)
     if engine is not None and hasattr(engine, "screen_folder"):  # DuckDB: the files are read in DuckDB

@@ -80,6 +80,7 @@ class Stages:
         self.history: list[Stage] = []
         self._plan: list[str] = []
         self._labels: dict[str, str] = {}
+        self._weights: dict[str, float] = {}
 
     def __call__(self, fraction: float, message: str = "") -> None:
         """A plain ``progress(fraction, message)`` report (screen functions that know no stages)."""
@@ -95,6 +96,10 @@ class Stages:
             if key not in self._plan:
                 self._plan.append(key)
                 self._labels[key] = label
+
+    def weigh(self, key: str, weight: float) -> None:
+        """This run's relative cost of a stage, where the caller knows better (a PDF makes writing slow)."""
+        self._weights[key] = float(weight)
 
     @property
     def current(self) -> Stage | None:
@@ -141,7 +146,7 @@ class Stages:
 
     # -- reading ----------------------------------------------------------------------------------------
     def fraction(self) -> float:
-        weight = {k: WEIGHTS.get(k, DEFAULT_WEIGHT) for k in self._plan}
+        weight = {k: self._weights.get(k, WEIGHTS.get(k, DEFAULT_WEIGHT)) for k in self._plan}
         total = sum(weight.values()) or 1.0
         done = 0.0
         for st in self.history:
