@@ -185,11 +185,11 @@ def _local(matcher: Matcher, rows: Iterable, workers: int, memo: int = MEMO_ROWS
                 answers.put(key, tail)
                 inflight.discard(key)
         out = []
-        for qid, *rest in chunk:
-            key = tuple(rest)
+        for qid, name, country, address in chunk:
+            key = (name, country, address)
             tail = answers.get(key)
             if tail is None:  # not remembered (memo off, or dropped meanwhile): score it here
-                tail = _tail(matcher, *key, remember=False)
+                tail = _tail(matcher, name, country, address, remember=False)
                 answers.put(key, tail)
             out.append([qid, *tail])
         return out
