@@ -77,8 +77,10 @@ def save_model(q: dict, path: Path = MODEL) -> Path:
     version = f"{date.today().isoformat()}-lr"
     prov = {
         "fitted": date.today().isoformat(),
-        "method": f"scikit-learn LogisticRegression (C={ev.C}; left out: {', '.join(ev.DROPPED)}), rows "
-        "weighted so every phenomenon counts the same; thresholds fitted for F2 on held-out predictions",
+        "method": f"L2 logistic regression (scikit-learn's objective, C={ev.C}) solved by scipy L-BFGS-B with "
+        f"sign bounds (≥ 0: {', '.join(sorted(ev.POSITIVE))}; ≤ 0: {', '.join(sorted(ev.NEGATIVE))}); left out: "
+        f"{', '.join(ev.DROPPED)}; rows weighted so every phenomenon counts the same; thresholds fitted for F2 "
+        "on held-out predictions (in the folds, on an inner split of the training folds)",
         "rows": q["rows"], "entities": q["entities"], "folds": q["folds"],
         "held_out": {rd: {k: round(held[rd][k], 4) for k in ("precision", "recall", "f1", "unlisted_flagged")}
                      for rd in ("flagged", "match")},

@@ -26,10 +26,23 @@ from laborlens.model import WatchEntry
 # label (half positive, half negative), and take no part in the match-only reading.
 AMBIGUOUS = frozenset({"brand_edit"})
 # L2 penalty of the fit, and features left out of it (weight 0): the squared coverage terms duplicate the
-# linear ones, and with a weak penalty (C=10) and these terms the fit set large weights of opposite sign on such collinear
-# features, so explanations read badly (brand_cover −10 against the rest positive)
+# linear ones; words the query adds are already counted by ``precision_all`` (with both, the fit gave "distinctive
+# words the list lacks" a positive weight); ``brand_found`` duplicates ``brand_min``.
 C = 3.0
-DROPPED: tuple[str, ...] = ("cover_sq", "precision_sq")
+DROPPED: tuple[str, ...] = ("cover_sq", "precision_sq", "query_extra_distinct", "extra_x_brand", "brand_found")
+# Signs the evidence must have, so that an explanation reads the way an analyst reads it: agreement never
+# counts against a match, conflict never for it. Without these bounds collinear features (brand_cover,
+# cover_all, brand_exact...) took large weights of opposite sign ("distinctive words found: -4.8").
+# Features not named here (truncation, acronym, script channel, one-word listings...) may go either way.
+POSITIVE: frozenset[str] = frozenset({
+    "brand_cover", "brand_min", "brand_exact", "cover_all", "precision_all", "generic_agree", "place_agree",
+    "legal_agree", "number_agree", "han_sim", "han_brand", "subsidiaries", "brand_found", "all_agree",
+    "identical", "close"})
+NEGATIVE: frozenset[str] = frozenset({
+    "query_extra_distinct", "generic_conflict", "place_conflict", "place_missing", "legal_conflict",
+    "number_conflict", "number_missing", "qualifier_conflict", "qualifier_extra", "country_conflict",
+    "brand_absent", "brand_x_place_conflict", "brand_x_generic_conflict", "qualifier_extra_x_cover",
+    "legal_conflict_x_cover", "number_conflict_x_cover", "brand_pinyin_changed"})
 MATCH_PRECISION = 0.99
 REVIEW_PRECISION = 0.97  # flagged (match or review) must stay worth a person's time  # the match threshold is the F2 optimum among those keeping this precision
 
@@ -115,27 +128,76 @@ def _training_pairs(rows: Sequence[Row], cands: Sequence[Cands], model: PairMode
     return np.asarray(xs), np.asarray(ys), np.asarray(ws)
 
 
-def fit(rows: Sequence[Row], cands: Sequence[Cands], version: str = "", rounds: int = 2,
-        c: float | None = None, drop: Sequence[str] | None = None) -> PairModel:
-    """Logistic regression with L2 penalty ``c`` (default ``C``) over every feature except ``drop`` (default
-    ``DROPPED``), whose weights stay 0."""
-    from sklearn.linear_model import LogisticRegression
+def bounds_for(feature: str) -> tuple[float | None, float | None]:
+    if feature in POSITIVE:
+        return 0.0, None
+    if feature in NEGATIVE:
+        return None, 0.0
+    return None, None
 
+
+def logistic_fit(x: np.ndarray, y: np.ndarray, w: np.ndarray, c: float,
+                 bounds: Sequence[tuple[float | None, float | None]]) -> tuple[np.ndarray, float]:
+    """Weighted L2-penalised logistic regression (scikit-learn's objective: ½‖β‖² + C·Σ wᵢ·lossᵢ, intercept
+    unpenalised) with box bounds on each weight, solved by L-BFGS-B (scipy)."""
+    from scipy.optimize import minimize
+
+    n, d = x.shape
+    ys = 2.0 * y - 1.0
+
+    def obj(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        beta, b = theta[:d], theta[d]
+        z = ys * (x @ beta + b)
+        loss = np.logaddexp(0.0, -z)
+        g = -ys * w * (1.0 / (1.0 + np.exp(z)))  # d loss / d (x·β + b), weighted
+        f = 0.5 * float(beta @ beta) + c * float(w @ loss)
+        grad = np.empty(d + 1)
+        grad[:d] = beta + c * (x.T @ g)
+        grad[d] = c * g.sum()
+        return f, grad
+
+    res = minimize(obj, np.zeros(d + 1), jac=True, method="L-BFGS-B", bounds=[*bounds, (None, None)],
+                   options={"maxiter": 5000})
+    return res.x[:d], float(res.x[d])
+
+
+def fit(rows: Sequence[Row], cands: Sequence[Cands], version: str = "", rounds: int = 2,
+        c: float | None = None, drop: Sequence[str] | None = None, thresholds: bool = True) -> PairModel:
+    """Logistic regression with L2 penalty ``c`` (default ``C``) over every feature except ``drop`` (default
+    ``DROPPED``), whose weights stay 0; each weight keeps the sign its evidence has (``POSITIVE``,
+    ``NEGATIVE``)."""
     c = C if c is None else c
     drop = DROPPED if drop is None else drop
     used = [i for i, f in enumerate(FEATURES) if f not in drop]
+    bounds = [bounds_for(FEATURES[i]) for i in used]
     model = None
     for _ in range(rounds):
         x, y, w = _training_pairs(rows, cands, model)
-        lr = LogisticRegression(C=c, max_iter=5000)
-        lr.fit(x[:, used], y, sample_weight=w)
+        beta, b = logistic_fit(x[:, used], y.astype(float), w, c, bounds)
         coef = [0.0] * len(FEATURES)
-        for i, v in zip(used, lr.coef_[0], strict=True):
+        for i, v in zip(used, beta, strict=True):
             coef[i] = float(v)
-        model = PairModel(tuple(coef), float(lr.intercept_[0]), 1.0, 1.0, version)
+        model = PairModel(tuple(coef), b, 1.0, 1.0, version)
     assert model is not None
+    if not thresholds:
+        return model
     th = fit_thresholds(rows, predict(model, cands))
     return PairModel(model.weights, model.intercept, th.match, th.review, version)
+
+
+def out_of_fold(rows: Sequence[Row], cands: Sequence[Cands], folds: int = FOLDS) -> list[tuple[str, float]]:
+    """Predictions for every row from a model fitted without the row's fold (weights only)."""
+    preds: list[tuple[str, float]] = [("", 0.0)] * len(rows)
+    fold = [fold_of(r.group, folds) for r in rows]
+    for k in sorted(set(fold)):
+        train = [i for i, f in enumerate(fold) if f != k]
+        test = [i for i, f in enumerate(fold) if f == k]
+        if not train or not test:
+            continue
+        model = fit([rows[i] for i in train], [cands[i] for i in train], thresholds=False)
+        for i, pr in zip(test, predict(model, [cands[i] for i in test]), strict=False):
+            preds[i] = pr
+    return preds
 
 
 # -- thresholds and figures ------------------------------------------------------------------------------
@@ -219,9 +281,13 @@ def cross_validate(ds: Dataset, cands: Sequence[Cands], folds: int = FOLDS
     for k in range(folds):
         train = [i for i, f in enumerate(fold) if f != k]
         test = [i for i, f in enumerate(fold) if f == k]
-        model = fit([ds.rows[i] for i in train], [cands[i] for i in train], f"fold {k}")
+        tr_rows, tr_cands = [ds.rows[i] for i in train], [cands[i] for i in train]
+        model = fit(tr_rows, tr_cands, f"fold {k}", thresholds=False)
         models.append(model)
-        th = Thresholds(model.match, model.review, f"fold {k}")
+        # thresholds from predictions the training folds did not see themselves (an inner split of the
+        # training folds): in-sample probabilities are over-confident and set thresholds too low
+        th = fit_thresholds(tr_rows, out_of_fold(tr_rows, tr_cands))
+        th = Thresholds(th.match, th.review, f"fold {k}")
         for i, pr in zip(test, predict(model, [cands[i] for i in test]), strict=False):
             preds[i] = pr
             ths[i] = th

@@ -15,7 +15,14 @@ from rapidfuzz.distance import OSA, Indel
 
 from laborlens.names.chinese import brand_chars
 from laborlens.names.normalize import NameForm, Token
-from laborlens.names.qualifiers import country_qualifiers, is_number, legal_forms, number_words, numbers
+from laborlens.names.qualifiers import (
+    country_qualifiers,
+    is_number,
+    legal_forms,
+    legal_tail,
+    number_words,
+    numbers,
+)
 from laborlens.names.vocab import common_english, initial_final, pinyin_split, place_names
 
 FEATURES = (
@@ -26,7 +33,7 @@ FEATURES = (
     "truncated", "acronym", "subsidiaries", "brand_x_place_conflict", "brand_x_generic_conflict",
     "short_listed", "brand_found", "brand_absent", "cover_sq", "precision_sq", "extra_x_brand",
     "qualifier_extra_x_cover", "legal_conflict_x_cover", "number_conflict_x_cover", "all_agree",
-    "brand_pinyin_changed", "identical",
+    "brand_pinyin_changed", "identical", "close",
 )
 IDX = {f: i for i, f in enumerate(FEATURES)}
 
@@ -484,7 +491,10 @@ def pair_features(listed: NameForm, query: NameForm, idf: dict[str, float], *, c
         v[IDX["place_missing"]] = 1.0
     if lp.legal and qp.legal:
         # GmbH & Co. KG written "GMBH CO KG" is still a GmbH & Co. KG: a form inside another agrees
-        if lp.legal & qp.legal or any(a in b or b in a for a in lp.legal for b in qp.legal):
+        # ... but the form a name ends with decides: "GmbH & Co. GmbH" is not a "GmbH & Co. KG"
+        tl, tq = legal_tail(listed.name), legal_tail(query.name)
+        tails = not tl or not tq or tl.endswith(tq) or tq.endswith(tl)
+        if tails and (lp.legal & qp.legal or any(a in b or b in a for a in lp.legal for b in qp.legal)):
             v[IDX["legal_agree"]] = 1.0
         else:
             v[IDX["legal_conflict"]] = 1.0
@@ -517,6 +527,10 @@ def pair_features(listed: NameForm, query: NameForm, idf: dict[str, float], *, c
     # a brand word that reads as another pinyin name (Tianwei/Tianmei), not as a slip of the keyboard
     v[IDX["brand_pinyin_changed"]] = float(any(ls[i] < 1.0 and hows[i].endswith("pinyin syllables") for i in dist))
     v[IDX["subsidiaries"]] = float(covers and bool(dist) and all(ls[i] >= 0.99 for i in dist))
+    if v[IDX["subsidiaries"]]:
+        # the listing covers its subsidiaries: another place or trade is what a subsidiary looks like, not a
+        # conflict
+        v[IDX["place_conflict"]] = v[IDX["generic_conflict"]] = v[IDX["place_missing"]] = 0.0
     v[IDX["brand_x_place_conflict"]] = v[IDX["brand_cover"]] * v[IDX["place_conflict"]]
     v[IDX["brand_x_generic_conflict"]] = v[IDX["brand_cover"]] * v[IDX["generic_conflict"]]
     # a few non-linear terms, so that a linear model can say "all of the brand" and "none of it"
@@ -537,6 +551,11 @@ def pair_features(listed: NameForm, query: NameForm, idf: dict[str, float], *, c
     strict = (*conflicts, "country_conflict", "truncated", "acronym", "cross_script")
     v[IDX["identical"]] = (v[IDX["brand_exact"]] * min(v[IDX["cover_all"]], v[IDX["precision_all"]])
                            if v[IDX["all_agree"]] and not any(v[IDX[c]] for c in strict) else 0.0)
+
+    # graded closeness: how near both coverages are to whole, when nothing conflicts (a typo or a spelling
+    # leaves the name close, not identical)
+    if not any(v[IDX[c]] for c in (*conflicts, "country_conflict")):
+        v[IDX["close"]] = min(1.0, max(0.0, (min(v[IDX["cover_all"]], v[IDX["precision_all"]]) - 0.75) / 0.25))
 
     for i, t in enumerate(lt):
         if ls[i] and t.kind not in SKIP:

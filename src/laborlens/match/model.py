@@ -42,6 +42,7 @@ _WORDS = {
     "all_agree": "every word accounted for on both sides, no conflict",
     "brand_pinyin_changed": "a brand syllable reads as another name",
     "identical": "same name after normalisation (brand spelt exactly, nothing added or missing)",
+    "close": "every word nearly accounted for on both sides, no conflict",
 }
 
 

@@ -91,7 +91,8 @@ _COUNTRIES = ["Schweiz", "Sweden", "Finland", "Deutschland", "Mexico", "Vietnam"
               "Singapore", "India", "Brasil", "Polska", "France", "Italia", "Japan", "Korea", "Cambodia"]
 
 
-def cyrillic(text: str) -> str:
+def _letters_cyrillic(text: str) -> str:
+    """English or other Latin words written letter by letter in Cyrillic (Century → Центуры)."""
     out = []
     low = text.lower()
     i = 0
@@ -104,6 +105,45 @@ def cyrillic(text: str) -> str:
         out.append(_CYR.get(low[i], low[i]))
         i += 1
     return "".join(out).title()
+
+
+# How Russian documents write the words of a Chinese company's English name: translated, or the English
+# sounded out (the generator's own choices, written apart from the reader in names/romanisation.py).
+_RU_RENDER = {"group": ("Группа", "Груп"), "technology": ("Технологии", "Текнолоджи"),
+              "energy": ("Энергия", "Энерджи"), "new": ("Новая", "Нью"), "materials": ("Материалы",),
+              "material": ("Материал", "Материалс"), "textile": ("Текстиль", "Текстайл"),
+              "textiles": ("Текстиль",), "chemical": ("Химическая", "Кемикал"),
+              "industry": ("Промышленность", "Индастри"), "industrial": ("Промышленная", "Индастриал"),
+              "trading": ("Торговая", "Трейдинг"), "import": ("Импорт",), "export": ("Экспорт",),
+              "holdings": ("Холдингс",), "mining": ("Горнодобывающая", "Майнинг"), "silicon": ("Кремний",),
+              "cotton": ("Хлопок", "Коттон"), "food": ("Пищевая", "Фуд"), "gold": ("Золото", "Голд"),
+              "coal": ("Угольная",), "and": ("и",), "development": ("Развития",), "products": ("Продукты",),
+              "logistics": ("Логистика",), "investment": ("Инвестиционная",), "garment": ("Швейная",),
+              "electric": ("Электрик",), "international": ("Интернешнл",), "spinning": ("Прядильная",),
+              "color": ("Цветная",), "machinery": ("Машиностроительная",), "solar": ("Солнечная",),
+              "co": ("Ко.", "Co."), "ltd": ("Лтд.", "Ltd."), "company": ("Компания",), "limited": ("Лимитед",),
+              "corporation": ("Корпорация",)}
+
+
+def cyrillic(text: str, rng: random.Random | None = None) -> str:
+    """A name as a Russian document writes it: Chinese names (pinyin words, places) in the Palladius
+    transcription (Xinjiang → Синьцзян), company words translated or sounded out, other words letter by
+    letter."""
+    from laborlens.names.romanisation import palladius
+    from laborlens.names.vocab import common_english
+
+    rng = rng or random.Random(0)
+    out = []
+    for w in re.sub(r"[,.()]", " ", text).split():
+        low = w.lower()
+        syl = pinyin_split(low)
+        if low in _RU_RENDER:
+            out.append(rng.choice(_RU_RENDER[low]))
+        elif syl and all(palladius(x) for x in syl) and low not in common_english():
+            out.append("".join(palladius(x) for x in syl).title())
+        else:
+            out.append(_letters_cyrillic(w))
+    return " ".join(out)
 
 
 def _brand_words(name: str) -> list[str]:
@@ -187,8 +227,7 @@ def variants(name: str, rng: random.Random, zh: str = "", company: ChineseCompan
             can = [_CANTONESE.get(s, s) for s in syl]
             if can != list(syl):
                 out["cantonese"] = _replace_word(name, b, " ".join(c.title() for c in can))
-        out["cyrillic"] = " ".join(cyrillic(w) if w.lower() not in ("co", "ltd", "co.,", "ltd.") else w
-                                   for w in re.sub(r"[,.()]", " ", name).split())
+        out["cyrillic"] = cyrillic(name, rng)
     for a, b in _LEGAL_SWAP:
         if re.search(rf"(?<!\w){re.escape(a)}(?!\w)", name):
             out["legal_form"] = _replace_word(name, a, b)

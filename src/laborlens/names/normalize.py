@@ -12,7 +12,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from laborlens.names import chinese
+from laborlens.names import chinese, romanisation
+from laborlens.names.qualifiers import short_form_inside
 from laborlens.names.vocab import (
     ABBREVIATIONS,
     GENERIC,
@@ -166,7 +167,8 @@ def _latin_tokens(text: str, short_compounds: bool = False, latin: bool = True, 
         t = _tok(tok, raw, how)
         if not latin and t.kind == "legal" and t.text not in LEGAL_READING:
             t = Token(t.text, raw, "distinct", how)  # a pinyin syllable (纳 na, 萨 sa), not a legal form
-        if raw in legal_words and t.kind not in ("legal", "stop") and not (syllabic and len(pinyin_split(raw)) == 1):
+        if raw in legal_words and t.kind not in ("legal", "stop") and not (syllabic and len(pinyin_split(raw)) == 1) \
+                and not short_form_inside(raws, i - 1, legal_words):
             t = Token(t.text, raw, "legal", "legal form (rigour)")
         out.append(t)
     return out
@@ -192,6 +194,26 @@ def _up_to_legal_form(tokens: list[Token]) -> list[Token] | None:
             if rest and j >= 1:
                 return tokens[: j + 1]
             return None
+    return None
+
+
+_ADDRESS_LEAD = frozenset({"no", "room", "rm", "unit", "floor", "flat", "building", "bldg", "blk", "block"})
+_ADDRESS_WORD = frozenset({"road", "rd", "street", "st", "avenue", "ave", "lu", "jie", "dadao", "lane", "ln",
+                           "highway", "boulevard", "blvd", "strasse", "str", "rue", "via", "calle", "ulitsa"})
+
+
+def _before_address(tokens: list[Token]) -> list[Token] | None:
+    """The name before an address a bill of lading runs on with ("... CO LTD NO 18 INDUSTRIAL ROAD"): "no"
+    (room, building...) and a number, or a number, followed within three words by a road or street word.
+    "No. 2 Cotton Mill" has no road after its number and is left whole."""
+    for j in range(1, len(tokens)):
+        lead = tokens[j].raw in _ADDRESS_LEAD and j + 1 < len(tokens) and tokens[j + 1].raw.isdigit()
+        if not (lead or tokens[j].raw.isdigit()):
+            continue
+        if any(t.raw in _ADDRESS_WORD for t in tokens[j + 1 : j + 5]):
+            head = tokens[:j]
+            if any(t.kind in ("distinct", "generic") for t in head):
+                return head
     return None
 
 
@@ -227,6 +249,20 @@ def analyze(name: str) -> tuple[NameForm, ...]:
         head = _up_to_legal_form(toks)
         if head:
             forms.append(NameForm(name, tuple(head), "name up to its legal form", "", False))
+        before = _before_address(toks)
+        if before and before != head:
+            forms.append(NameForm(name, tuple(before), "name before its address", "", False))
+        nfkc = unicodedata.normalize("NFKC", name)
+        if romanisation.has_cyrillic(nfkc):
+            # Russian: company words translated, Chinese names in Palladius transcription read as pinyin
+            rr = romanisation.russian_reading(_ANNOTATION.sub(" ", nfkc))
+            if rr:
+                rtoks = _latin_tokens(clean(rr[0]))
+                if rtoks != toks:
+                    forms.append(NameForm(name, tuple(rtoks), "Russian: " + "; ".join(rr[1][:6]), "",
+                                          forms[0].truncated))
+        for f in list(forms[:1]) + [f for f in forms if f.reading.startswith("Russian")]:
+            forms.extend(_romanised_forms(f))
         return tuple(forms)
     han = "".join(ch for ch in text if chinese.HAN.match(ch))
     while True:
@@ -241,6 +277,35 @@ def analyze(name: str) -> tuple[NameForm, ...]:
         toks = [Token(t.text, t.raw, t.kind, t.how or marks.get(t.raw, "")) for t in toks]
         forms.append(NameForm(name, tuple(toks), "Chinese: " + "; ".join(r.steps[:6]), han, False))
     return tuple(forms)
+
+
+def _romanised_forms(form: NameForm) -> list[NameForm]:
+    """Readings of a Latin name whose brand is written in Hong Kong (Cantonese) or Wade–Giles romanisation,
+    its syllables turned into pinyin ("Wah Fook" → huafu, "Hon Hai" → honghai); see ``romanisation``."""
+    toks = form.tokens
+    # a syllable read as a manifest abbreviation ("Min" → mining) may be one of the brand's syllables
+    words = [t.text if t.kind == "distinct" and not t.how else
+             t.raw if t.how.startswith("abbreviation") and " " not in t.raw else "" for t in toks]
+    runs = romanisation.romanised_runs(words)
+    if not runs:
+        return []
+    out: list[NameForm] = []
+    for k in range(romanisation.MAX_READINGS):
+        new: list[Token] = []
+        pos = 0
+        steps = []
+        for a, b, reads in runs:
+            r = reads[min(k, len(reads) - 1)]
+            raw = " ".join(t.raw for t in toks[a:b])
+            new += [*toks[pos:a], Token(r, raw, kind_of(r), f"romanisation {raw}→{r}")]
+            steps.append(f"{raw}→{r}")
+            pos = b
+        new += toks[pos:]
+        f = NameForm(form.name, tuple(new), _join("other romanisation read as pinyin: " + ", ".join(steps),
+                                                    form.reading), "", form.truncated)
+        if all(f.tokens != o.tokens for o in out):
+            out.append(f)
+    return out
 
 
 def _join(a: str, b: str) -> str:

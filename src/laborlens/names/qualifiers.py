@@ -76,13 +76,61 @@ def legal_forms(name: str) -> frozenset[str]:
     words = re.findall(r"[a-z]+", name.casefold())
     syllabic = sum(len(pinyin_split(w)) == 1 for w in words) >= 4  # "Xin Jiang You Se ...": se is 色
     out = set()
-    for span, _display in extract_org_types(name):
+    spans = extract_org_types(name)
+    for span, _display in spans:
         if syllabic and len(pinyin_split(span.casefold().strip())) == 1:
+            continue
+        if not _at_end(name, span, spans):
             continue
         form = re.sub(r"[^0-9a-z]", "", replace_org_types_compare(span.casefold()))
         if form:
             out.add("co/ltd/inc" if form in _ANGLO else form)
     return frozenset(out)
+
+
+def short_form_inside(raw_words: list[str], i: int, legal_words: frozenset[str]) -> bool:
+    """A two-letter word that only rigour reads as a legal form, in a name that also has industry or place
+    words: the pinyin initials of a brand ("Tianshui XT Plastics", "HY Solar"), not a legal form. (Longer
+    forms such as SAS or Oyj, and those in our own table, stay legal forms.) Does not depend on word
+    order."""
+    from laborlens.names.vocab import GENERIC, LEGAL, place_names, provinces
+
+    w = raw_words[i]
+    return len(w) == 2 and w not in LEGAL and any(
+        r in GENERIC or r in place_names() or r in provinces() for r in raw_words if r != w)
+
+
+def _at_end(name: str, span: str, spans) -> bool:
+    words = re.findall(r"[^\W_]+", span.casefold())
+    if len(words) != 1:
+        return True
+    low = re.findall(r"[^\W_]+", name.casefold())
+    legal_words = frozenset(w for sp, _ in spans for w in re.findall(r"[^\W_]+", sp.casefold()))
+    idx = [i for i, w in enumerate(low) if w == words[0]]
+    return not idx or not short_form_inside(low, idx[-1], legal_words)
+
+
+@lru_cache(maxsize=100_000)
+def legal_tail(name: str) -> str:
+    """The legal form a name ends with, in the same spelling as ``legal_forms`` ("GmbH & Co. KG" → gmbhcokg;
+    "GmbH & Co. GmbH" → gmbh): the form that says what the body is when a name holds several. The
+    English/Chinese family counts only when no other form is present."""
+    from rigour.names import extract_org_types, replace_org_types_compare
+
+    low = name.casefold()
+    best, pos = "", -1
+    anglo = False
+    spans = extract_org_types(name)
+    for span, _display in spans:
+        if not _at_end(name, span, spans):
+            continue
+        at = low.rfind(span.casefold())
+        form = re.sub(r"[^0-9a-z]", "", replace_org_types_compare(span.casefold()))
+        if form in _ANGLO:  # "Co., Ltd." after another form ("B.V. Co., Ltd.") does not change the body
+            anglo = True
+        elif form and at >= pos:
+            best, pos = form, at
+    return best or ("co/ltd/inc" if anglo else "")
 
 
 _NOT_COUNTRY = frozenset({"co", "as", "sa", "ag", "de", "in", "it", "is", "la", "me", "no", "new", "gold",

@@ -72,6 +72,8 @@ GENERIC = frozenset(
     distribution grinding machine precision product products ingredient ingredients fruit vegetable
     operation enterprise enterprises investment venture home household light heavy special chinese
     medicinal herbal herb county city district province prefecture township village town zone base based
+    lithium polysilicon graphite cobalt nickel titanium cement glass ceramic fiber fibre leather furniture
+    packaging tea seafood dairy
     """.split()
 )
 
