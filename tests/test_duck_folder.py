@@ -53,10 +53,8 @@ def test_folder_on_a_generated_chain_in_parquet_is_the_local_engine(tmp_path, mo
     from laborlens.engines.bench_scale import prepare
     from laborlens.engines.tables import parquet_inputs
     from laborlens.ingest import load_tables
-    from laborlens.screen import run
+    from laborlens.screen import result, run
     from laborlens.screen.bench import bench_data
-
-    from laborlens.screen import result
 
     if bulk:
         monkeypatch.setattr(run, "DETAIL_ALL", 100)
