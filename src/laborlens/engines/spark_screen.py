@@ -60,6 +60,9 @@ LOCAL_CONF = {
     "spark.python.worker.reuse": "true",
     "spark.driver.memory": "2g",
     "spark.sql.execution.arrow.pyspark.enabled": "false",
+    # the driver's JIT: C1 only. Runs here are many short jobs; full C2 compilation of Spark's planner costs
+    # more than it saves (measured: a cold demo screen 165 s -> 80 s on 2 busy cores)
+    "spark.driver.extraJavaOptions": "-XX:TieredStopAtLevel=1 -XX:+UseParallelGC",
 }
 
 
@@ -314,6 +317,8 @@ def run_searches(spark: Any, searches: list[_Search]) -> None:
     front = _union(seeds).distinct().localCheckpoint(eager=True)
     seen = [front]
     t0 = time.perf_counter()
+    from pyspark.sql import Observation
+
     for depth in range(1, MAX_ROUNDS):
         visited = _union([x.select("q", "node") for x in seen])
         cand = (front.join(e_all, ["g", "node"])
@@ -321,10 +326,11 @@ def run_searches(spark: Any, searches: list[_Search]) -> None:
                         F.struct(F.col("node").alias("parent"), F.col("path").alias("path")).alias("pp"))
                 .join(visited, ["q", "node"], "left_anti")
                 .groupBy("q", "g", "node").agg(F.min("pp").alias("pp")))  # the lowest-numbered parent
-        front = cand.select("q", "g", "node", F.lit(depth).alias("dist"),
-                            F.concat(F.col("pp.path"), F.array(F.col("node"))).alias("path"),  # null stays null
-                            ).localCheckpoint(eager=True)
-        if front.isEmpty():
+        size = Observation(f"round{depth}")  # counted while the round is materialised: no second job
+        front = (cand.select("q", "g", "node", F.lit(depth).alias("dist"),
+                             F.concat(F.col("pp.path"), F.array(F.col("node"))).alias("path"))  # null stays null
+                 .observe(size, F.count(F.lit(1)).alias("n")).localCheckpoint(eager=True))
+        if not size.get["n"]:
             break
         seen.append(front)
     log.info("spark search: %d searches, %d rounds, %.1f s", len(searches), len(seen), time.perf_counter() - t0)
@@ -644,24 +650,27 @@ def spark_mass_balance(engine: SparkEngine, cols: LinkColumns, shipments: Sequen
                    "basis",
                    F.coalesce("assessed", F.lit(False)).alias("assessed")))
     res = res.withColumn("over", F.col("out_sum") > F.col("in_eq") * F.lit(1.0 + tolerance) + F.lit(1e-9))
-    tick("plan")
-    res = res.localCheckpoint(eager=True)
+    # one job: the rows to report, and one more row counting the parties not assessed
+    flagged = res.where(F.col("over") & F.col("assessed")).select(
+        F.lit(0).alias("kind"), "p", "mo", "go", "out_sum", "in_eq", "b_units", "b_conv", "b_miss", "used_assumed",
+        "basis")
+    not_assessed = (res.where(~F.col("assessed")).select("p").distinct()
+                    .agg(F.count(F.lit(1)).alias("mo")).select(F.lit(1).alias("kind"), "mo"))
+    got = flagged.unionByName(not_assessed, allowMissingColumns=True).collect()
     tick("aggregate")
-    skipped = res.where(~F.col("assessed")).select("p").distinct().count()
-    tick("count")
-    # parties in the local interner's order: first seen as a supplier, then as a buyer, then as exporter
-    first = (links.select(F.col("sup").alias("p"), F.lit(0).alias("k"), "pos")
-             .unionByName(links.select(F.col("buy").alias("p"), F.lit(1).alias("k"), "pos"))
-             .unionByName(ships.select(F.col("exp").alias("p"), F.lit(2).alias("k"), "pos"))
-             .groupBy("p").agg(F.min(F.struct("k", "pos")).alias("first")))
-    rows = (res.where(F.col("over") & F.col("assessed")).join(first, ["p"])
-            .select("first", "p", "mo", "go", "out_sum", "in_eq", "b_units", "b_conv", "b_miss", "used_assumed",
-                    "basis").collect())
-    tick("collect")
-    rows.sort(key=lambda r: (r[0][0], r[0][1], r[2], r[3]))
+    skipped = next(int(r["mo"]) for r in got if r["kind"] == 1)
+    rows = [r for r in got if r["kind"] == 0]
+    # parties in the local interner's order (first seen as a supplier, then as a buyer, then as exporter),
+    # read off the input columns for the reported parties only
+    wanted, first = {r["p"] for r in rows}, dict[str, int]()
+    for column in (cols.supplier_id, cols.buyer_id, [x.exporter_id for x in shipments]):
+        for x in column:
+            if x in wanted and x not in first:
+                first[x] = len(first)
+    rows.sort(key=lambda r: (first[r["p"]], r["mo"], r["go"]))
     report = MassBalanceReport()
     for r in rows:
-        _f, pid, mo, go, out_sum, in_eq, b_units, b_conv, b_miss, used_assumed, basis = r
+        _k, pid, mo, go, out_sum, in_eq, b_units, b_conv, b_miss, used_assumed, basis = r
         if b_units or b_conv or b_miss:
             continue
         unit = unames[go] or "(no unit)"
@@ -675,7 +684,7 @@ def spark_mass_balance(engine: SparkEngine, cols: LinkColumns, shipments: Sequen
             text += "; a material not in the input map was assumed to convert 1:1"
         report.flags.append(MassBalanceFlag(pid, mats[mo], float(in_eq), float(out_sum), ratio, text, unit))
     for r in rows:
-        _f, pid, mo, go, _o, _i, b_units, b_conv, b_miss, _u, _b = r
+        _k, pid, mo, go, _o, _i, b_units, b_conv, b_miss, _u, _b = r
         if not (b_units or b_conv or b_miss):
             continue
         why = [w for w, b in (("inputs in an incompatible unit", b_units),
