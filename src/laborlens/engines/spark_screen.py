@@ -2,9 +2,10 @@
 
 Where the work runs:
 
-- **Inputs** go to Spark once per run as Parquet (links, shipments and the party codes); on a cluster the
-  temporary folder must be storage the executors can read (``spark.local.dir`` on a shared path, or run the
-  driver beside them).
+- **Inputs** go to Spark once per run as Parquet (links, shipments and the party codes), staged in a
+  temporary folder under ``LABORLENS_SPARK_STAGING`` (default: the system's); on a cluster that must be a
+  folder every executor reads at the same path (a shared mount). Tables of a few thousand rows
+  (vocabularies, seeds) travel inside the plan.
 - **The graph** is built in Spark: parties and materials get the local engine's codes (first-seen order;
   only the *distinct* material spellings and units, a few hundred at most, are normalised on the driver),
   nodes are the distinct (party, material) pairs, and edges join each link with its buyer's outputs that
@@ -81,7 +82,9 @@ class SparkEngine(Engine):
     def __init__(self, spark: Any, own_session: bool = True) -> None:
         self.spark = spark
         self._own = own_session
-        self._tmp = tempfile.TemporaryDirectory(prefix="laborlens-spark-")
+        # inputs are staged here as Parquet: on a cluster, a folder every executor can read at the same path
+        self._tmp = tempfile.TemporaryDirectory(prefix="laborlens-spark-",
+                                                dir=os.environ.get("LABORLENS_SPARK_STAGING") or None)
         self._n = 0
         self._links: tuple[LinkColumns, Any] | None = None  # the last upload: columns, DataFrame
         self._ships: tuple[Sequence[Any], Any] | None = None
@@ -293,7 +296,6 @@ class _Search:
     q0: int
     q1: int
     rows: list[tuple] = field(default_factory=list)
-    done: bool = False
 
 
 _Q = [0]  # search keys, unique within the process (so searches of several graphs share one loop)
@@ -359,7 +361,6 @@ def run_searches(spark: Any, searches: list[_Search]) -> None:
     e_all.unpersist()
     for s in searches:
         s.rows = [(q, *row) for q in range(s.q0, s.q1) for row in by_q.get(q, ())]
-        s.done = True
 
 
 def _union(frames: list[Any]) -> Any:
@@ -408,16 +409,12 @@ class SparkGraph:
         self.engine, self.gid, self.mmap = engine, gid, mmap
         spark_links = engine.links_frame(cols)
         self.parties = Interner(p.id if isinstance(p, Party) else p for p in party_ids)
-        pcodes = engine.party_codes(cols, self.parties)
-        exp = [self.parties.add(s.exporter_id) for s in shipments]
-        if len(self.parties.names) > pcodes[1]:
-            extra = self.parties.names[pcodes[1]:]
-            pc = pcodes[0].unionByName(engine.small({
-                "id": np.array(extra, dtype=object),
-                "pc": np.arange(pcodes[1], len(self.parties.names), dtype=np.int64)}))
-        else:
-            pc = pcodes[0]
-        pcodes_df = pc
+        pcodes_df, n_coded = engine.party_codes(cols, self.parties)
+        exp = [self.parties.add(s.exporter_id) for s in shipments]  # exporters not seen yet come last
+        if len(self.parties.names) > n_coded:
+            pcodes_df = pcodes_df.unionByName(engine.small({
+                "id": np.array(self.parties.names[n_coded:], dtype=object),
+                "pc": np.arange(n_coded, len(self.parties.names), dtype=np.int64)}))
         vocab = _Vocab(mmap)
         for m in engine.first_seen(cols, "mat"):
             vocab.add(m)
