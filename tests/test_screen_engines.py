@@ -1,14 +1,12 @@
-"""Screening engines give the local engine's results: DuckDB and Spark (local mode, Java 17) on the demo
-and on a generated chain, the CLI with --engine and Parquet in/out, and a tiny ``bench scale`` smoke run.
-Spark tests skip with a notice where pyspark or Java is missing, and fail instead under CI=true."""
+"""Screening engines give the local engine's results: DuckDB on the demo and on a generated chain, the CLI
+with --engine and Parquet in/out, and a tiny ``bench scale`` smoke run. The Spark engine's tests are in
+``test_spark_screen.py`` (one Spark session for all of them)."""
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import asdict
 
 import pytest
-from conftest import need_service
 
 from laborlens.match.service import build_matcher
 from laborlens.refdata.bundled import bundled_entries
@@ -36,18 +34,6 @@ def _screen(tables, matcher, engine=None, mmap=None):
     return [asdict(v) for v in r.verdicts], [asdict(f) for f in r.findings], r.mass_balance
 
 
-def _spark_engine():
-    try:
-        import pyspark  # noqa: F401
-    except ImportError:
-        need_service("pyspark", "pip install 'laborlens[spark]'")
-    if shutil.which("java") is None:
-        need_service("Java", "no java on PATH (Spark needs Java 17)")
-    from laborlens.engines import get_engine
-
-    return get_engine("spark")
-
-
 def test_duckdb_engine_is_identical_on_the_demo(demo, matcher):
     from laborlens.engines import get_engine
 
@@ -73,16 +59,6 @@ def test_duckdb_engine_is_identical_on_a_100k_link_chain(matcher):
     eng = get_engine("duckdb")
     try:
         assert _screen(tables, m, eng, data.material_map) == base
-    finally:
-        eng.close()
-
-
-def test_spark_engine_is_identical_on_the_demo(demo, matcher):
-    _, tables = demo
-    base = _screen(tables, matcher)
-    eng = _spark_engine()
-    try:
-        assert _screen(tables, matcher, eng) == base
     finally:
         eng.close()
 

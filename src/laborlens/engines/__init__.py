@@ -1,8 +1,9 @@
 """Screening engines: the same scorer and the same verdict rules, different executors.
 
 ``local`` is :func:`laborlens.screen.screen_tables` as it is (numpy BFS, process pool for names).
-``duckdb`` and ``spark`` run upstream propagation as iterative joins (:mod:`laborlens.engines.joins`);
-``spark`` also scores party names in Spark partitions with the matcher broadcast to the executors. Verdicts
+``duckdb`` runs upstream propagation as iterative joins (:mod:`laborlens.engines.joins`); ``spark`` builds
+the graph, propagates and balances volumes in Spark DataFrames and scores party names in Spark partitions
+with the matcher broadcast to the executors (:mod:`laborlens.engines.spark_screen`). Verdicts
 are always assembled by the screen package, so every engine gives the local engine's verdicts.
 """
 
@@ -32,6 +33,11 @@ class Engine:
         from laborlens.screen.findings import list_findings
 
         return list_findings(parties, matcher, decisions)
+
+    def mass_balance(self, links: Any, shipments: Sequence[Any], material_map: Any = None) -> Any:
+        from laborlens.trace import mass_balance
+
+        return mass_balance(links, shipments, material_map=material_map)
 
     def close(self) -> None:
         pass
@@ -74,18 +80,6 @@ class DuckEngine(JoinEngine):
                              self.memory_limit, self.temp_dir, self.threads, limits, html, pdf)
 
 
-class SparkEngine(JoinEngine):
-    def party_findings(self, parties: Sequence[Any], matcher: Any, decisions: Any = None) -> list:
-        from laborlens.engines.spark_match import AnsweredMatcher, score_in_spark
-        from laborlens.screen.findings import list_findings
-
-        rows = sorted({(n, p.country, p.address) for p in parties for n in (p.name, p.name_local)
-                       if n and n.strip()})
-        answers = score_in_spark(self.backend.spark, matcher, rows)
-        answered: Any = AnsweredMatcher(matcher, answers)  # a Matcher to list_findings (duck-typed)
-        return list_findings(parties, answered, decisions)
-
-
 def get_engine(name: str, *, spark_master: str | None = None, spark_conf: dict[str, str] | None = None,
                memory_limit: str | None = None, temp_dir: str | None = None, threads: int = 0) -> Engine:
     if name == "local":
@@ -98,7 +92,10 @@ def get_engine(name: str, *, spark_master: str | None = None, spark_conf: dict[s
         tmp = temp_dir or os.environ.get("LABORLENS_DUCKDB_TEMP") or None
         return DuckEngine(DuckBackend(memory_limit=limit, temp_dir=tmp), limit, tmp, threads)
     if name == "spark":
-        from laborlens.engines.backends import SparkBackend
+        from laborlens.engines.backends import spark_session
+        from laborlens.engines.spark_screen import LOCAL_CONF, SparkEngine
 
-        return SparkEngine(SparkBackend(spark_master, spark_conf))
+        master = spark_master or os.environ.get("LABORLENS_SPARK_MASTER") or "local[*]"
+        local = LOCAL_CONF if master.startswith("local") else {}
+        return SparkEngine(spark_session(master, {**local, **(spark_conf or {})}))
     raise InputError(f"unknown engine {name!r}; use one of {', '.join(ENGINES)}", column="--engine")

@@ -52,7 +52,8 @@ def screen_tables(parties: Sequence[Party], links: Sequence[Link] | LinkColumns,
     mmap = material_map or MaterialMap.default()
     by_id = {p.id: p for p in parties}
     st.start("volumes", total=len(links), unit="links")
-    mb = mass_balance(links, shipments, material_map=mmap)
+    mb = engine.mass_balance(links, shipments, mmap) if engine is not None else \
+        mass_balance(links, shipments, material_map=mmap)
     st.end(note=f"{len(mb.flags):,} flagged")
     opts = {**(options or {}), "engine": engine} if engine is not None else (options or {})
     inp = ScreenInput(parties, by_id, links, shipments, matcher, decisions, mmap, mb, opts)  # type: ignore[arg-type]
@@ -116,6 +117,8 @@ def screen_tables(parties: Sequence[Party], links: Sequence[Link] | LinkColumns,
         order = {"presumption": 0, "review": 1, "clear": 2}
         shown = sorted((v for v in verdicts if v.verdict != "clear"),
                        key=lambda v: (order[v.verdict], v.shipment_id))[:MAX_DETAILED]
+        if hasattr(graph, "prefetch_upstream"):  # Spark: one batched search for every shown shipment
+            graph.prefetch_upstream([v.shipment_id for v in shown])
         for v in shown:
             up = graph.upstream(v.shipment_id)
             v.upstream = up.count
