@@ -1,6 +1,6 @@
-"""Chinese names in other romanisations and scripts read back to pinyin (names/romanisation.py): Hong Kong
-(Cantonese) and Wade–Giles spellings, Russian (Palladius) transcription; and the signs of the fitted
-model's weights."""
+"""Readings added to name analysis: Chinese names in other romanisations and scripts read back to pinyin
+(names/romanisation.py: Hong Kong (Cantonese) and Wade–Giles spellings, Russian Palladius transcription),
+address tails, brand initials and parent groups; and the signs of the fitted model's weights."""
 
 import pytest
 
@@ -96,3 +96,22 @@ def test_shipped_weights_have_the_sign_of_their_evidence():
         if f in ev.NEGATIVE:
             assert w <= 0, f
     assert m.weights[FEATURES.index("brand_cover")] >= 0 and m.weights[FEATURES.index("cover_all")] > 0
+
+
+def test_address_after_a_name_is_also_read_without_it():
+    rs = _readings("HUANGSHI FUHUAXIN 4 MINING MILL NO 18 INDUSTRIAL ROAD")
+    assert ["huangshi", "fuhuaxin", "4", "mining", "mill"] in rs, rs
+    # a number that is part of the name is kept: nothing after it is a road
+    assert all(r[:2] == ["xinjiang", "no"] for r in _readings("Xinjiang No. 2 Cotton Mill"))
+
+
+def test_two_letter_brand_initials_are_not_a_legal_form():
+    toks = analyze("Tianshui XT Plastics Group")[0].tokens
+    assert [(t.text, t.kind) for t in toks][:2] == [("tianshui", "place"), ("xt", "distinct")]
+
+
+def test_subsidiary_name_without_its_parent_group():
+    rs = _readings("Baowu Group Xinjiang Bayi Iron and Steel Co., Ltd.")
+    assert ["xinjiang", "bayi", "iron", "and", "steel", "co", "ltd"] in rs, rs
+    assert compare("XINJIANG BAYI IRON AND STEEL CO LTD",
+                   "Baowu Group Xinjiang Bayi Iron and Steel Co., Ltd.").decision in FLAGGED

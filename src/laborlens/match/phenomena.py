@@ -4,7 +4,8 @@ registries (written independently of the shared evaluation set):
 positives — the listed name itself, manifest case (also with the legal form written another way), truncation, abbreviations, run-together words, typos, one letter or syllable of
 the brand changed, word order, place spellings, legal-form variants, Chinese script, pinyin, pinyin written
 syllable by syllable, brands as pinyin initials, numbers as digits/words/ordinals/roman numerals, dotted
-initials, inflection, Cantonese romanisation, Cyrillic script, bill-of-lading wording;
+initials, inflection, Cantonese romanisation, Cyrillic script (Palladius transcription and Russian words, or
+the English spelling letter by letter), bill-of-lading wording;
 
 hard negatives — another brand in the same frame, the same or a near brand with a conflicting place and
 industry, the frame without its brand, another number, another country qualifier, another legal form,
@@ -228,6 +229,9 @@ def variants(name: str, rng: random.Random, zh: str = "", company: ChineseCompan
             if can != list(syl):
                 out["cantonese"] = _replace_word(name, b, " ".join(c.title() for c in can))
         out["cyrillic"] = cyrillic(name, rng)
+        # the English spelling keyed in Cyrillic letters, as a clerk without a transcription table writes it
+        out["cyrillic_letters"] = " ".join(_letters_cyrillic(w) if w.lower() not in ("co", "ltd") else w
+                                           for w in re.sub(r"[,.()]", " ", name).split())
     for a, b in _LEGAL_SWAP:
         if re.search(rf"(?<!\w){re.escape(a)}(?!\w)", name):
             out["legal_form"] = _replace_word(name, a, b)

@@ -217,6 +217,21 @@ def _before_address(tokens: list[Token]) -> list[Token] | None:
     return None
 
 
+def _after_parent_group(tokens: list[Token]) -> list[Token] | None:
+    """A subsidiary's own name after its parent group's ("Baowu Group Xinjiang Bayi Iron and Steel Co., Ltd."
+    → "Xinjiang Bayi Iron and Steel Co., Ltd."): what follows "Group" starts with a place and has a
+    distinctive word of its own; the parent has one before "Group"."""
+    for g, t in enumerate(tokens):
+        if t.text != "group" or g == 0 or g + 1 >= len(tokens):
+            continue
+        rest = tokens[g + 1 :]
+        if (rest[0].kind == "place" and any(x.kind == "distinct" for x in tokens[:g])
+                and any(x.kind == "distinct" for x in rest)
+                and sum(x.kind not in ("legal", "stop") for x in rest) >= 3):
+            return list(rest)
+    return None
+
+
 @lru_cache(maxsize=200_000)
 def analyze(name: str) -> tuple[NameForm, ...]:
     """All readings of a name as token sequences. Cached: manifests repeat names a lot."""
@@ -252,6 +267,9 @@ def analyze(name: str) -> tuple[NameForm, ...]:
         before = _before_address(toks)
         if before and before != head:
             forms.append(NameForm(name, tuple(before), "name before its address", "", False))
+        own = _after_parent_group(toks)
+        if own:
+            forms.append(NameForm(name, tuple(own), "name without its parent group", "", forms[0].truncated))
         nfkc = unicodedata.normalize("NFKC", name)
         if romanisation.has_cyrillic(nfkc):
             # Russian: company words translated, Chinese names in Palladius transcription read as pinyin
