@@ -259,7 +259,8 @@ def _plot(rows: list[dict], out_dir: Path) -> None:
             for r in rows:
                 if r["task"] == task and r["engine"] == engine and not r.get("seconds"):
                     axes[1][col].plot([r["size"]], [r["peak_mib"]], marker="x", color=line.get_color(),
-                                      linestyle="none", markersize=10, label=f"{engine}: {r.get('error', 'failed')}")
+                                      linestyle="none", markersize=10,
+                                      label=f"{engine}: {str(r.get('error') or 'failed').split(':')[0][:28]}")
         if task == "screen":
             axes[1][col].axhline(8192, color="red", linestyle="--", alpha=0.5, label="8 GiB target")
         for row, ylabel in ((0, "seconds"), (1, "peak memory (MiB)")):
