@@ -19,8 +19,9 @@ ENGINES = ("local", "duckdb", "spark")
 
 
 class Engine:
-    """Hooks :func:`laborlens.screen.screen_tables` calls: ``graph`` (build the supply graph) and
-    ``party_findings`` (list matches); ``None`` keeps the local step."""
+    """Hooks :func:`laborlens.screen.screen_tables` calls: ``graph`` (build the supply graph),
+    ``party_findings`` (list matches) and ``mass_balance`` (volume reconciliation); this base class runs each
+    locally."""
 
     name = "local"
 
