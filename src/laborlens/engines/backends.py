@@ -1,8 +1,9 @@
-"""SQL backends for the join engine: DuckDB (one machine, spills to disk) and Spark (local or a cluster).
+"""The SQL backend for the join engine on tables already in memory (DuckDB: one machine, spills to disk),
+and the Spark session the Spark engine (:mod:`laborlens.engines.spark_screen`) runs on.
 
-Both run the same statements (:mod:`laborlens.engines.joins`); the few functions whose names differ are
-in :attr:`Backend.dialect`. Tables are built from numpy columns and materialised between iterations (a
-DuckDB temp table; a Spark DataFrame checkpointed locally so that the plan does not grow per iteration).
+The join engine's statements are in :mod:`laborlens.engines.joins`; the few functions whose names differ
+between SQL dialects are in :attr:`Backend.dialect`. Tables are built from numpy columns and materialised
+between iterations (a DuckDB temp table), so that the plan does not grow per iteration.
 """
 
 from __future__ import annotations
@@ -81,65 +82,6 @@ class DuckBackend:
 
     def close(self) -> None:
         self.con.close()
-
-
-class SparkBackend:
-    """Spark SQL on a session (local mode unless ``master`` names a cluster, see the README)."""
-
-    name = "spark"
-    dialect = {"path1": "array({x})"}
-
-    def __init__(self, master: str | None = None, conf: dict[str, str] | None = None) -> None:
-        self.spark = spark_session(master, conf)
-        self._frames: dict[str, Any] = {}
-        self._tmp = tempfile.TemporaryDirectory(prefix="laborlens-spark-")
-
-    def put(self, name: str, columns: dict[str, np.ndarray]) -> None:
-        """Columns go to Spark as a Parquet file written by DuckDB (no pandas/pyarrow needed); on a
-        cluster, set ``spark.local.dir``-style shared storage or run the driver where executors read."""
-        import duckdb
-
-        path = os.path.join(self._tmp.name, f"{name}.parquet")
-        con = duckdb.connect()
-        con.register("cols", {k: np.asarray(v) for k, v in columns.items()})
-        con.execute(f"COPY (SELECT * FROM cols) TO '{_plain(path)}' (FORMAT parquet)")
-        con.close()
-        self._register(name, self.spark.read.parquet(path))
-
-    def _register(self, name: str, df: Any) -> None:
-        old = self._frames.pop(name, None)
-        df = df.localCheckpoint(eager=True)  # cut the lineage: iterations must not grow the plan
-        df.createOrReplaceTempView(name)
-        self._frames[name] = df
-        if old is not None:
-            old.unpersist()
-
-    def create(self, name: str, sql: str, count: bool = True) -> int:
-        self._register(name, self.spark.sql(sql))
-        return int(self._frames[name].count()) if count else -1
-
-    def view(self, name: str, sql: str) -> None:
-        self.spark.sql(sql).createOrReplaceTempView(name)  # lazy: computed where it is used
-
-    def append(self, name: str, source: str) -> None:
-        # a union of checkpointed frames: the plan grows by one union per round, not by the whole history
-        df = self._frames[name].unionByName(self._frames[source])
-        df.createOrReplaceTempView(name)
-        self._frames[name] = df
-
-    def rows(self, sql: str) -> list[tuple]:
-        return [tuple(r) for r in self.spark.sql(sql).collect()]
-
-    def drop(self, *names: str) -> None:
-        for n in names:
-            df = self._frames.pop(n, None)
-            if df is not None:
-                df.unpersist()
-            self.spark.catalog.dropTempView(n)
-
-    def close(self) -> None:
-        self.spark.stop()
-        self._tmp.cleanup()
 
 
 def spark_session(master: str | None = None, conf: dict[str, str] | None = None) -> Any:

@@ -25,7 +25,7 @@ from laborlens.errors import BadFile, InputError, InputErrors
 from laborlens.ingest.limits import Limits
 from laborlens.ingest.readers import _to_table
 from laborlens.ingest.schema import SCHEMAS, TableSchema
-from laborlens.ingest.textio import decode_bytes, sniff_delimiter
+from laborlens.ingest.textio import csv_records, decode_bytes, sniff_delimiter
 from laborlens.ingest.validate import MAX_ERRORS, Validated, _check_row, _key_text
 
 CHUNK = 50_000
@@ -93,67 +93,13 @@ def _csv_records(path: Path, limits: Limits) -> Iterator[tuple[int, list[str]]]:
         if enc == "utf-8-sig" or first.startswith("\ufeff"):
             fh.read(1) if first.startswith("\ufeff") else None
         delimiter = sniff_delimiter(first)
-        old = csv.field_size_limit()
-        csv.field_size_limit(max(limits.max_cell_chars + 1, 1))
-        reader = csv.reader(fh, delimiter=delimiter, strict=True)
-        header: list[str] | None = None
-        rows = 0
 
-        def col(i: int) -> str:
-            return header[i] if header and i < len(header) and header[i] else str(i + 1)
+        def locate(_kind: str, start: int, _line_num: int) -> int:
+            return _field_on_line(path, enc, start, delimiter)
 
-        try:
-            while True:
-                start = reader.line_num + 1
-                try:
-                    values = next(reader)
-                except StopIteration:
-                    break
-                except UnicodeDecodeError:
-                    raise BadFile(f"text encoding changes inside the file (read as {enc}); save the file as "
-                                  "'CSV UTF-8'", file, start) from None
-                except csv.Error as exc:
-                    msg = str(exc)
-                    n = _field_on_line(path, enc, start, delimiter)
-                    if "field larger" in msg:
-                        raise BadFile(f"a cell is longer than {limits.max_cell_chars} characters (setting "
-                                      "LABORLENS_MAX_CELL_CHARS)", file, start, col(n - 1)) from None
-                    if "end of data" in msg or "EOF" in msg:
-                        raise BadFile("unterminated quote: a quoted cell is never closed (it would swallow "
-                                      "the rows after it)", file, start, col(n - 1)) from None
-                    raise BadFile(f"malformed CSV: {msg} (text after a closing quote?)", file,
-                                  reader.line_num, col(n - 1)) from None
-                if not any(v.strip() for v in values):
-                    continue
-                for i, v in enumerate(values):
-                    if "\x00" in v:
-                        raise BadFile("NUL byte in cell (a binary file, or a UTF-16 file without its "
-                                      "byte-order mark?)", file, start, col(i))
-                    if len(v) > limits.max_cell_chars:
-                        raise BadFile(f"a cell is longer than {limits.max_cell_chars} characters (setting "
-                                      "LABORLENS_MAX_CELL_CHARS)", file, start, col(i))
-                if header is None:
-                    header = [h.strip() for h in values]
-                    yield 1, header
-                    continue
-                if len(values) != len(header):
-                    if len(values) > len(header):
-                        msg = (f"row has more values ({len(values)}) than the header has columns "
-                               f"({len(header)}); the extra starts at column {len(header) + 1} (an unquoted "
-                               "comma?)")
-                    else:
-                        msg = (f"row has fewer values ({len(values)}) than the header has columns "
-                               f"({len(header)}); column {len(values) + 1} '{col(len(values))}' is missing "
-                               "(a value left out, or a broken quote?)")
-                    raise BadFile(msg, file, start)
-                if rows >= limits.max_rows:
-                    raise BadFile(f"more than {limits.max_rows} rows (setting LABORLENS_MAX_ROWS)", file, start)
-                rows += 1
-                yield start, values
-        finally:
-            csv.field_size_limit(old)
-        if header is None:
-            raise BadFile("file is empty (expected a header row)", file, 1)
+        records = csv_records(fh, file, limits, delimiter, locate, encoding=enc)
+        yield 1, next(records)[1]
+        yield from records
 
 
 def _field_on_line(path: Path, enc: str, line_no: int, delimiter: str) -> int:

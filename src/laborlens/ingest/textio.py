@@ -15,7 +15,7 @@ import json
 import re
 import threading
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -138,17 +138,22 @@ def _column_after_quote(text: str, line_no: int, delimiter: str) -> int:
     return field
 
 
-def read_csv(text: str, file: str, limits: Limits,
-             delimiter: str | None = None) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """Header and ``(line, values)`` records of a CSV text, strictly: an unterminated quote, a stray quote,
-    a NUL byte, a row with fewer or more values than the header, a cell over ``max_cell_chars`` or more than
-    ``max_rows`` records is refused with its line and column. Blank lines are skipped."""
-    delimiter = delimiter or sniff_delimiter(text)
+def csv_records(lines: Iterable[str], file: str, limits: Limits, delimiter: str,
+                locate: Callable[[str, int, int], int], encoding: str = ""
+                ) -> Iterator[tuple[int, list[str]]]:
+    """The strict CSV reading shared by :func:`read_csv` (a text in memory) and the streaming readers of the
+    DuckDB engine: yields the header first, then every non-blank record, each with the line it starts on.
+    An unterminated quote, a stray quote, a NUL byte, a row with fewer or more values than the header, a
+    cell over ``max_cell_chars`` or more than ``max_rows`` records is refused with its line and column.
+    ``locate(kind, start, line_num)`` gives the 1-based field where a broken record breaks, for the error's
+    column (``kind``: ``long`` cell, ``open`` quote, text ``after`` a closing quote)."""
     old_limit = csv.field_size_limit()
     csv.field_size_limit(max(limits.max_cell_chars + 1, 1))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
     header: list[str] | None = None
-    records: list[tuple[int, list[str]]] = []
+    rows = 0
+    too_long = (f"a cell is longer than {limits.max_cell_chars} characters (setting "
+                "LABORLENS_MAX_CELL_CHARS)")
 
     def col(i: int) -> str:
         return header[i] if header and i < len(header) and header[i] else str(i + 1)
@@ -160,17 +165,18 @@ def read_csv(text: str, file: str, limits: Limits,
                 values = next(reader)
             except StopIteration:
                 break
+            except UnicodeDecodeError:  # a stream decoded as it is read
+                raise BadFile(f"text encoding changes inside the file (read as {encoding}); save the file as "
+                              "'CSV UTF-8'", file, start) from None
             except csv.Error as exc:
                 msg = str(exc)
                 if "field larger" in msg:
-                    n = _long_field(text, start, delimiter, limits.max_cell_chars)
-                    raise BadFile(f"a cell is longer than {limits.max_cell_chars} characters (setting "
-                                  "LABORLENS_MAX_CELL_CHARS)", file, start, col(n - 1)) from None
+                    raise BadFile(too_long, file, start, col(locate("long", start, reader.line_num) - 1)) from None
                 if "end of data" in msg or "EOF" in msg:
-                    n = _column_of_open_quote(text, start, delimiter)
+                    n = locate("open", start, reader.line_num)
                     raise BadFile("unterminated quote: a quoted cell is never closed (it would swallow the "
                                   "rows after it)", file, start, col(n - 1)) from None
-                n = _column_after_quote(text, reader.line_num, delimiter)
+                n = locate("after", start, reader.line_num)
                 raise BadFile(f"malformed CSV: {msg} (text after a closing quote?)", file, reader.line_num,
                               col(n - 1)) from None
             if not any(v.strip() for v in values):
@@ -181,10 +187,10 @@ def read_csv(text: str, file: str, limits: Limits,
                                   "mark?)", file, start, col(i))
                 # csv.field_size_limit is process-wide (another thread may have set it): check here too
                 if len(v) > limits.max_cell_chars:
-                    raise BadFile(f"a cell is longer than {limits.max_cell_chars} characters (setting "
-                                  "LABORLENS_MAX_CELL_CHARS)", file, start, col(i))
+                    raise BadFile(too_long, file, start, col(i))
             if header is None:
                 header = [h.strip() for h in values]
+                yield start, header
                 continue
             if len(values) != len(header):
                 # the column goes in the text: "file:row: row has more values" is what people grep for
@@ -197,14 +203,32 @@ def read_csv(text: str, file: str, limits: Limits,
                            f"({len(header)}); column {len(values) + 1} '{col(len(values))}' is missing (a "
                            "value left out, or a broken quote?)")
                 raise BadFile(msg, file, start)
-            if len(records) >= limits.max_rows:
+            if rows >= limits.max_rows:
                 raise BadFile(f"more than {limits.max_rows} rows (setting LABORLENS_MAX_ROWS)", file, start)
-            records.append((start, values))
+            rows += 1
+            yield start, values
     finally:
         csv.field_size_limit(old_limit)
     if header is None:
         raise BadFile("file is empty (expected a header row)", file, 1)
-    return header, records
+
+
+def read_csv(text: str, file: str, limits: Limits,
+             delimiter: str | None = None) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """Header and ``(line, values)`` records of a CSV text, strictly (see :func:`csv_records`). Blank lines
+    are skipped."""
+    delimiter = delimiter or sniff_delimiter(text)
+
+    def locate(kind: str, start: int, line_num: int) -> int:
+        if kind == "long":
+            return _long_field(text, start, delimiter, limits.max_cell_chars)
+        if kind == "open":
+            return _column_of_open_quote(text, start, delimiter)
+        return _column_after_quote(text, line_num, delimiter)
+
+    records = csv_records(io.StringIO(text, newline=""), file, limits, delimiter, locate)
+    header = next(records)[1]
+    return header, list(records)
 
 
 def read_csv_file(path: Path | str, limits: Limits,

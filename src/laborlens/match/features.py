@@ -186,6 +186,22 @@ class Evidence:
     notes: list[str] = field(default_factory=list)
 
 
+def _assign(pairs: list, lt: tuple[Token, ...], qt: tuple[Token, ...]
+            ) -> tuple[list[float], list[float], list[str], list[str]]:
+    """Greedy one-to-one word alignment, best similarity first (ties: the nearer position): the similarity
+    of each listed and each query word, how each listed word was matched and the query word it met."""
+    pairs.sort(reverse=True)
+    ls, qs = [0.0] * len(lt), [0.0] * len(qt)
+    hows = [""] * len(lt)
+    qraw = [""] * len(lt)
+    for sim, _, i, j, how in pairs:
+        if ls[i] or qs[j]:
+            continue
+        ls[i], qs[j], qraw[i] = sim, sim, qt[j].raw
+        hows[i] = "; ".join(x for x in (qt[j].how, how) if x)
+    return ls, qs, hows, qraw
+
+
 def _align(lt: tuple[Token, ...], qt: tuple[Token, ...], truncated: bool
            ) -> tuple[list[float], list[float], list[str], list[str], bool]:
     """Greedy one-to-one alignment of listed and query words by similarity; returns per-token similarity
@@ -204,15 +220,7 @@ def _align(lt: tuple[Token, ...], qt: tuple[Token, ...], truncated: bool
                 sim, how = word_sim(a.text, b.text)
             if sim >= ALIGN_MIN:
                 pairs.append((sim, -abs(i - j), i, j, how))
-    pairs.sort(reverse=True)
-    ls, qs = [0.0] * len(lt), [0.0] * len(qt)
-    hows = [""] * len(lt)
-    qraw = [""] * len(lt)
-    for sim, _, i, j, how in pairs:
-        if ls[i] or qs[j]:
-            continue
-        ls[i], qs[j], qraw[i] = sim, sim, qt[j].raw
-        hows[i] = "; ".join(x for x in (qt[j].how, how) if x)
+    ls, qs, hows, qraw = _assign(pairs, lt, qt)
     acronym = False
     # Words split into syllables (Dong Hai → donghai) or a brand written as its initials (JA ↔ Jing Ao,
     # A.B.C. ↔ Alpha Beta Capital): compare an unaligned word with a run of unaligned words on the other side.
@@ -388,15 +396,7 @@ def _align_fast(ls_: _Side, qs_: _Side, truncated: bool
             continue
         for i, sim, how in ls_.near(b.text):
             pairs.append((sim, -abs(i - j), i, j, how))
-    pairs.sort(reverse=True)
-    ls, qs = [0.0] * len(lt), [0.0] * len(qt)
-    hows = [""] * len(lt)
-    qraw = [""] * len(lt)
-    for sim, _, i, j, how in pairs:
-        if ls[i] or qs[j]:
-            continue
-        ls[i], qs[j], qraw[i] = sim, sim, qt[j].raw
-        hows[i] = "; ".join(x for x in (qt[j].how, how) if x)
+    ls, qs, hows, qraw = _assign(pairs, lt, qt)
     acronym = False
     for side_a, side_b, other, sa, sb, listed_side in ((lt, qt, qs_, ls, qs, True), (qt, lt, ls_, qs, ls, False)):
         for i, a in enumerate(side_a):
