@@ -4,16 +4,12 @@ presumption verdict, open its tier map and download the evidence pack. Screensho
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
-from browser import ARTIFACTS, chromium_page
+from browser import ARTIFACTS, chromium_page, live_server
 
 from laborlens import accounts
 from laborlens.api import create_app
@@ -25,28 +21,13 @@ SHOTS = ARTIFACTS / "screenshots"
 PASSWORD = "analyst password 1"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture()
 def server(settings: Settings) -> Iterator[str]:
     app = create_app(settings)
     with app.state.store.session() as s:
         accounts.add_user(s, "ana", PASSWORD, "analyst")
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(10)
+    with live_server(app) as url:
+        yield url
 
 
 def test_upload_screen_trace_and_download(server: str, tmp_path: Path) -> None:

@@ -6,16 +6,12 @@ from __future__ import annotations
 
 import csv
 import io
-import threading
-import time
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-import uvicorn
-from browser import ARTIFACTS, chromium_page
+from browser import ARTIFACTS, chromium_page, live_server
 from openpyxl import load_workbook
-from test_browser import _free_port
 from test_review import ctx_for
 
 from laborlens import accounts
@@ -43,17 +39,8 @@ def site(settings, tmp_path) -> Iterator[tuple[str, str]]:
     write_outputs(r, tmp_path / "out", html=False, pdf=False)
     run = uc.record_run(ctx_for(settings, app.state.store, "cli", "analyst"), str(tmp_path / "data"),
                         str(tmp_path / "out"), r.summary(), name="demo")
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", run
-    srv.should_exit = True
-    thread.join(10)
+    with live_server(app) as url:
+        yield url, run
 
 
 def _shown(page) -> list[str]:

@@ -4,14 +4,10 @@ navigation. Screenshots in ``test-artifacts/screenshots/review-*.png``."""
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
-import uvicorn
-from browser import ARTIFACTS, chromium_page
-from test_browser import _free_port
+from browser import ARTIFACTS, chromium_page, live_server
 from test_review import LINKS, PARTIES, ctx_for, screen_run
 from webapp_helpers import enrol_totp, second_factor_code
 
@@ -40,17 +36,8 @@ def site(settings, tmp_path) -> Iterator[tuple[str, object]]:
     matcher = build_matcher(list(bundled_entries("uflpa")) + list(bundled_entries("wro")))
     ctx = ctx_for(settings, app.state.store, "ada", "admin")
     screen_run(ctx, matcher, tmp_path, "before review", parties=ALL_PARTIES, links=ALL_LINKS)
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", (ctx, matcher, tmp_path)
-    srv.should_exit = True
-    thread.join(10)
+    with live_server(app) as url:
+        yield url, (ctx, matcher, tmp_path)
 
 
 def _sign_in(page, server: str) -> None:

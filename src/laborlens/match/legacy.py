@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from laborlens.match.index import WatchlistIndex
-from laborlens.match.matcher import MatchResult, Thresholds, country_code
+from laborlens.match.matcher import MatchResult, RemembersBest, Thresholds, country_code
 from laborlens.match.score import PairScore, score_forms, score_han, weights
 from laborlens.model import WatchEntry
 from laborlens.names.chinese import brand_chars
@@ -20,7 +20,7 @@ CANDIDATE_FLOOR = 0.3
 LEGACY_THRESHOLDS = Thresholds(0.75, 0.5, "legacy calibration 2026-11-25 (dev set)")
 
 
-class LegacyMatcher:
+class LegacyMatcher(RemembersBest):
     """The scorer before issue 9 (hand-set gates), kept importable so ``bench match`` can print it beside the
     fitted scorer. Not used for screening."""
 
@@ -105,18 +105,3 @@ class LegacyMatcher:
                 name, round(score, 4), self.decide(score), e.entity_id, e.name, e.list_name, e.edition,
                 iname.name, qf.reading, ps.matched, ps.missing, ps.extra, ps.discounted, notes))
         return results
-
-    def forget(self) -> None:
-        """Drop remembered answers (benchmarks measure the work, not the memo)."""
-        self._memo.clear()
-
-    def best(self, name: str, country: str = "", address: str = "") -> MatchResult:
-        """Best candidate for one name. Remembered per process: manifests repeat names a lot."""
-        key = (name, country, address)
-        hit = self._memo.get(key)
-        if hit is None:
-            hit = self.match(name, country, address, top=1)[0]
-            if len(self._memo) >= 20_000:  # bounded: a few MiB per worker
-                self._memo.clear()
-            self._memo[key] = hit
-        return hit

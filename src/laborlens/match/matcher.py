@@ -90,7 +90,32 @@ class MatchResult:
         return d
 
 
-class Matcher:
+class RemembersBest:
+    """``best`` remembered per process (manifests repeat names a lot), for any matcher with ``match`` and a
+    ``_memo`` dict: the fitted :class:`Matcher` and the previous scorer the bench compares it with."""
+
+    _memo: dict[tuple[str, str, str], MatchResult]
+
+    def match(self, name: str, country: str = "", address: str = "", top: int = 1) -> list[MatchResult]:
+        raise NotImplementedError
+
+    def forget(self) -> None:
+        """Drop remembered answers (benchmarks measure the work, not the memo)."""
+        self._memo.clear()
+
+    def best(self, name: str, country: str = "", address: str = "") -> MatchResult:
+        """Best candidate for one name. Remembered per process: manifests repeat names a lot."""
+        key = (name, country, address)
+        hit = self._memo.get(key)
+        if hit is None:
+            hit = self.match(name, country, address, top=1)[0]
+            if len(self._memo) >= 20_000:  # bounded: a few MiB per worker
+                self._memo.clear()
+            self._memo[key] = hit
+        return hit
+
+
+class Matcher(RemembersBest):
     """Built once from watchlist entries; pure and picklable so every engine runs the same code.
 
     Each candidate's score is the fitted model's probability over the pair's graded evidence; the decision
@@ -210,20 +235,6 @@ class Matcher:
                 self.model.explain(ev.values)))
         return results
 
-    def forget(self) -> None:
-        """Drop remembered answers (benchmarks measure the work, not the memo)."""
-        self._memo.clear()
-
-    def best(self, name: str, country: str = "", address: str = "") -> MatchResult:
-        """Best candidate for one name. Remembered per process: manifests repeat names a lot."""
-        key = (name, country, address)
-        hit = self._memo.get(key)
-        if hit is None:
-            hit = self.match(name, country, address, top=1)[0]
-            if len(self._memo) >= 20_000:  # bounded: a few MiB per worker
-                self._memo.clear()
-            self._memo[key] = hit
-        return hit
 
 
 def compare_names(a: str, b: str, thresholds: Thresholds | None = None,
