@@ -9,7 +9,7 @@ Functions take the parsed ``result.json`` (as ``jobs.load_result`` returns it) o
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Any
 
@@ -65,22 +65,12 @@ def _row(r: ScreenResult, v: Verdict) -> dict[str, Any]:
     return browse.verdict_row(r, v)
 
 
-def filter_verdicts(
-    result: ScreenResult | Mapping[str, Any],
-    verdict: str | None = None,
-    q: str | None = None,
-    sort: str = "verdict",
-    offset: int = 0,
-    limit: int = 100,
-    importer: str | None = None,
-    flags: Sequence[str] = (),
-    rule: str | None = None,
-    desc: bool = False,
-) -> dict[str, Any]:
-    """Verdicts the filter admits (:class:`laborlens.screen.browse.VerdictFilter`), ``offset``/``limit``
-    of them, with ``total`` (after filtering) and the run's verdict ``counts``."""
+def filter_verdicts(result: ScreenResult | Mapping[str, Any], flt: browse.VerdictFilter | None = None,
+                    offset: int = 0, limit: int = 100) -> dict[str, Any]:
+    """Verdicts the filter admits (all of them without one), ``offset``/``limit`` of them, with ``total``
+    (after filtering) and the run's verdict ``counts``."""
     r = as_result(result)
-    items = browse.select(r, browse.VerdictFilter.of(verdict, importer, flags, rule, q, sort, desc))
+    items = browse.select(r, flt or browse.VerdictFilter.of())
     return {
         "total": len(items),
         "offset": offset,

@@ -80,9 +80,7 @@ def verdicts(user: Viewer, job_id: JobId, store: StoreDep, query: VerdictQueryDe
     """Shipment verdicts, worst first by default; filter by verdict, importer, flags, finding rule and
     search text (the results page's URL parameters), page with offset/limit. ``total`` counts the rows the
     filter admits, ``counts`` the run's verdicts."""
-    f = query.filter
-    return results.filter_verdicts(jobs.load_result(store, job_id), f.verdict, f.q, f.sort, offset, limit,
-                                   f.importer, f.flags, f.rule, f.desc)
+    return results.filter_verdicts(jobs.load_result(store, job_id), query.filter, offset, limit)
 
 
 @router.get("/{job_id}/verdicts.{fmt}", response_class=Response,
